@@ -1,0 +1,82 @@
+# SPDX-License-Identifier: GPL-2.0
+# Workbench for the "IOMMU page requests to userspace" kernel series.
+# patches/ is the product; everything here builds, boots and tests it.
+# 'make help' lists the targets.
+
+SHELL := /bin/bash
+S := scripts
+
+.PHONY: ensure-tree help deps tree export export-check kernel initramfs boot shell \
+	verdict check checkpatch run test clean distclean
+
+help:
+	@echo 'make test          everything, from a fresh machine: deps, tree, kernel,'
+	@echo '                   series checks, boot under QEMU, KUnit + kselftests;'
+	@echo '                   ends with "N passed, N failed"'
+	@echo 'make shell         boot the same kernel into a busybox shell, edu on vfio-pci'
+	@echo ''
+	@echo 'make deps          install the Debian packages (idempotent)'
+	@echo 'make tree          build/linux = base (Debian 6.1) + patches/'
+	@echo 'make export        patches/ = base..HEAD of build/linux'
+	@echo 'make export-check  fail if build/linux holds work patches/ does not'
+	@echo 'make kernel        configure (config/kernel/*.config) and build build/kernel'
+	@echo 'make initramfs     busybox + kselftests of config/selftests'
+	@echo 'make run           kernel + initramfs + one test boot + verdict (no series checks)'
+	@echo 'make check         series checks: checkpatch, every commit builds, W=1/sparse'
+	@echo 'make clean         drop build products (keeps build/linux)'
+
+deps:
+	@$(S)/deps.sh
+
+tree: deps
+	@$(S)/tree.sh
+
+export:
+	@$(S)/export.sh
+
+export-check:
+	@$(S)/export.sh --check
+
+# The tree is (re)made only when it does not already hold patches/.
+build/linux/.git/workbench-head:
+	@$(S)/deps.sh
+	@$(S)/tree.sh
+
+ensure-tree: build/linux/.git/workbench-head
+	@$(S)/export.sh --check 2>/dev/null || $(S)/tree.sh
+
+kernel: deps ensure-tree
+	@$(S)/kernel.sh build
+
+initramfs: deps
+	@$(S)/initramfs.sh
+
+boot:
+	@$(S)/boot.sh test
+
+verdict:
+	@$(S)/verdict.py
+
+shell: kernel initramfs
+	@$(S)/boot.sh shell
+
+check: deps ensure-tree
+	@$(S)/check-series.sh
+
+checkpatch: deps ensure-tree
+	@$(S)/check-series.sh checkpatch
+
+run: kernel initramfs
+	@rm -f build/logs/checks.tsv
+	@$(S)/boot.sh test || true
+	@$(S)/verdict.py
+
+test:
+	@$(S)/test.sh
+
+clean:
+	rm -rf build/kernel build/initramfs build/initramfs.cpio.gz build/selftests build/logs
+
+distclean:
+	@$(S)/export.sh --safe-to-replace || { echo 'build/linux holds unexported work'; exit 1; }
+	rm -rf build

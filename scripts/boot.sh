@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# Boot the test kernel under QEMU (TCG) with an emulated VT-d and two edu
+# devices.
+#
+#   boot.sh test    console to build/logs/console.log, kselftest output to
+#                   build/logs/kselftest.log, powers off by itself; a hard
+#                   timeout ($BOOT_TIMEOUT seconds) stops a hung guest
+#   boot.sh shell   interactive: serial console on this terminal
+#                   (Ctrl-a x quits QEMU)
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+mode=${1:-test}
+logs=$BUILD/logs
+kernel=$KOBJ/arch/x86/boot/bzImage
+initrd=$BUILD/initramfs.cpio.gz
+[ -f "$kernel" ] || die "no kernel: run 'make kernel'"
+[ -f "$initrd" ] || die "no initramfs: run 'make initramfs'"
+mkdir -p "$logs"
+
+append="console=ttyS0 intel_iommu=on panic=-1 wb.mode=$mode"
+[ "$mode" = shell ] || append="$append loglevel=7"
+qemu=(qemu-system-x86_64
+	-machine q35,kernel-irqchip=split -accel tcg -smp 2 -m 2G
+	-nic none -vga none -display none -no-reboot
+	-device intel-iommu,intremap=on,caching-mode=on
+	-device edu -device edu
+	-kernel "$kernel" -initrd "$initrd" -append "$append ${BOOT_APPEND:-}")
+
+case "$mode" in
+test)
+	rm -f "$logs/console.log" "$logs/kselftest.log"
+	rc=0
+	timeout --foreground -k 10 "${BOOT_TIMEOUT:-900}" "${qemu[@]}" \
+		-serial "file:$logs/console.log" \
+		-serial "file:$logs/kselftest.log" </dev/null || rc=$?
+	[ $rc -ne 124 ] || echo "boot: TIMEOUT after ${BOOT_TIMEOUT:-900}s" >>"$logs/console.log"
+	exit $rc
+	;;
+shell)
+	exec "${qemu[@]}" -serial mon:stdio -serial null
+	;;
+*)
+	die "usage: boot.sh test|shell"
+	;;
+esac

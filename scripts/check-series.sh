@@ -1,0 +1,128 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# Review checks on the series in build/linux (base..HEAD), appended to
+# build/logs/checks.tsv as "name<TAB>ok|fail<TAB>detail":
+#
+#   checkpatch  scripts/checkpatch.pl --strict on every exported patch:
+#               no error, no warning, no CHECK but those listed in
+#               config/checkpatch-tolerated
+#   bisect      every commit of base..HEAD builds (bzImage, incremental)
+#               and so do the kselftests of config/selftests
+#   warnings    no W=1 or sparse (C=2) warning in the C files the series
+#               touches that the same files did not have at base
+#
+# The tree must hold exactly patches/ (export-check); it is put back on
+# the series branch afterwards, whatever happens.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+logs=$BUILD/logs
+tsv=$logs/checks.tsv
+mkdir -p "$logs"
+: >"$tsv"
+what=${1:-all}
+
+record() { printf '%s\t%s\t%s\n' "$1" "$2" "$3" >>"$tsv"; }
+git_t() { git -C "$TREE" "$@"; }
+
+"$TOP/scripts/export.sh" --check || die "build/linux and patches/ differ"
+branch=$(git_t symbolic-ref -q --short HEAD || echo series)
+trap 'git_t checkout -q "$branch"' EXIT
+
+# --- checkpatch ----------------------------------------------------------
+checkpatch() {
+	local p name out bad
+	for p in "$PATCHES"/[0-9][0-9][0-9][0-9]-*.patch; do
+		name=$(basename "$p")
+		[ "$name" != 0000-cover-letter.patch ] || continue
+		# Debian's python3 has the modules spdxcheck.py wants.
+		out=$(cd "$TREE" && PATH=/usr/bin:$PATH perl scripts/checkpatch.pl \
+			--strict --show-types --no-summary --terse "$p" 2>&1 || true)
+		bad=$(printf '%s\n' "$out" | grep -E ':[0-9]+: (ERROR|WARNING|CHECK):' |
+			while IFS= read -r line; do
+				type=$(sed -E 's/.*: (ERROR|WARNING|CHECK):([A-Z_0-9]+):.*/\1 \2/' <<<"$line")
+				file=$(sed -E 's/^([^:]+):.*/\1/' <<<"$line")
+				if [ "${type%% *}" = CHECK ] &&
+				   grep -qP "^${type#* }\t\Q$file\E\t" "$TOP/config/checkpatch-tolerated"; then
+					continue
+				fi
+				printf '%s\n' "$line"
+			done)
+		if [ -z "$bad" ] && ! grep -q 'ERROR\|WARNING' <<<"$out"; then
+			record "checkpatch $name" ok ""
+		else
+			printf '%s\n%s\n' "$name" "$out" >>"$logs/checkpatch.log"
+			record "checkpatch $name" fail "$(printf '%s' "$bad" | head -3 | tr '\n' ' ') (build/logs/checkpatch.log)"
+		fi
+	done
+}
+
+# --- every commit builds -------------------------------------------------
+bisect() {
+	local c subj t
+	for c in $(git_t rev-list --reverse base..HEAD); do
+		subj=$(git_t log -1 --format=%s "$c")
+		git_t checkout -q "$c"
+		if ! "$TOP/scripts/kernel.sh" build >"$logs/bisect-build.log" 2>&1; then
+			record "builds: $subj" fail "kernel (build/logs/bisect-build.log)"
+			continue
+		fi
+		for t in $(grep -v -e '^#' -e '^$' "$TOP/config/selftests"); do
+			[ -d "$TREE/tools/testing/selftests/${t%/*}" ] || continue
+			if ! make -s -C "$TREE/tools/testing/selftests/${t%/*}" \
+				OUTPUT="$BUILD/bisect-selftests/${t%/*}" \
+				KHDR_INCLUDES="-isystem $KOBJ/usr/include" \
+				>>"$logs/bisect-build.log" 2>&1; then
+				record "builds: $subj" fail "selftests ${t%/*} (build/logs/bisect-build.log)"
+				continue 2
+			fi
+		done
+		record "builds: $subj" ok ""
+	done
+	rm -rf "$BUILD/bisect-selftests"
+}
+
+# --- no new W=1 / sparse warnings ---------------------------------------
+# Warnings of the given objects, without line numbers, sorted.
+warnings_of() {
+	local objs=("$@")
+	[ ${#objs[@]} -gt 0 ] || return 0
+	"$TOP/scripts/kernel.sh" make W=1 C=2 "${objs[@]}" 2>&1 >/dev/null |
+		grep -E '(warning|error):' |
+		sed -E 's/:[0-9]+:[0-9]+:/:/; s/:[0-9]+:/:/' | LC_ALL=C sort || true
+}
+
+warnings() {
+	local files f objs_head=() objs_base=() new
+	files=$(git_t diff --name-only --diff-filter=AM base..HEAD -- '*.c' |
+		grep -v -e '^tools/' -e '^scripts/' -e '^Documentation/' || true)
+	if [ -z "$files" ]; then
+		record "warnings: W=1 + sparse" ok "no kernel C file touched"
+		return
+	fi
+	for f in $files; do
+		objs_head+=("${f%.c}.o")
+		git_t cat-file -e "base:$f" 2>/dev/null && objs_base+=("${f%.c}.o")
+	done
+	git_t checkout -q base
+	"$TOP/scripts/kernel.sh" config
+	warnings_of "${objs_base[@]}" >"$logs/warnings-base.txt"
+	git_t checkout -q "$branch"
+	"$TOP/scripts/kernel.sh" config
+	warnings_of "${objs_head[@]}" >"$logs/warnings-head.txt"
+	new=$(LC_ALL=C comm -13 "$logs/warnings-base.txt" "$logs/warnings-head.txt")
+	if [ -z "$new" ]; then
+		record "warnings: W=1 + sparse" ok "$(wc -l <"$logs/warnings-base.txt") at base, none new in $(echo "$files" | wc -w) file(s)"
+	else
+		printf '%s\n' "$new" >"$logs/warnings-new.txt"
+		record "warnings: W=1 + sparse" fail "$(printf '%s\n' "$new" | head -2 | tr '\n' ' ') (build/logs/warnings-new.txt)"
+	fi
+}
+
+rm -f "$logs/checkpatch.log"
+case "$what" in
+all) checkpatch; bisect; warnings ;;
+checkpatch|bisect|warnings) "$what" ;;
+*) die "usage: check-series.sh [all|checkpatch|bisect|warnings]" ;;
+esac
+cat "$tsv"

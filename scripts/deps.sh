@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# Install what the workbench needs from Debian's archive. Idempotent: does
+# nothing when every package is already at the wanted version.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+pkgs=(
+	"$DEB_PKG=$DEB_VERSION"
+	bc bison flex libelf-dev libssl-dev cpio dwarves kmod rsync xz-utils
+	gcc make perl python3 python3-ply python3-git git
+	qemu-system-x86 busybox-static ccache sparse
+)
+
+missing=()
+for p in "${pkgs[@]}"; do
+	name=${p%%=*}
+	want=${p#*=}
+	have=$(dpkg-query -W -f='${Status} ${Version}' "$name" 2>/dev/null || true)
+	case "$have" in
+	"install ok installed "*)
+		[ "$name" = "$p" ] || [ "${have##* }" = "$want" ] || missing+=("$p")
+		;;
+	*) missing+=("$p") ;;
+	esac
+done
+
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+note "installing: ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+SUDO=
+[ "$(id -u)" -eq 0 ] || SUDO=sudo
+if ! $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null; then
+	$SUDO apt-get update -qq
+	$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi

@@ -1,0 +1,84 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# Configure and build the test kernel out of tree in build/kernel.
+#
+# The configuration is allnoconfig plus the fragments in config/kernel/
+# (and any files named in $EXTRA_CONFIG). Every option a fragment asks for
+# is checked after Kconfig has resolved dependencies: one that Kconfig
+# dropped fails the build with its name.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+[ -d "$TREE/.git" ] || die "no build/linux: run 'make tree' first"
+mkdir -p "$KOBJ"
+
+frags=("$TOP"/config/kernel/*.config)
+# shellcheck disable=SC2206
+[ -z "${EXTRA_CONFIG:-}" ] || frags+=($EXTRA_CONFIG)
+
+kmake() {
+	make -s -C "$TREE" O="$KOBJ" ARCH=x86_64 -j"$JOBS" \
+		CC="ccache gcc" HOSTCC="ccache gcc" \
+		KBUILD_BUILD_USER=workbench KBUILD_BUILD_HOST=qemu \
+		KBUILD_BUILD_TIMESTAMP="$BASE_DATE" "$@"
+}
+
+configure() {
+	local all=$KOBJ/.fragments
+	cat "${frags[@]}" >"$all.new"
+	kmake KCONFIG_CONFIG=.config.wanted KCONFIG_ALLCONFIG="$all.new" allnoconfig >/dev/null
+	mv "$all.new" "$all"
+
+	# Check what Kconfig made of each request.
+	local bad=0 line sym val
+	while IFS= read -r line; do
+		case "$line" in
+		CONFIG_*=*)
+			sym=${line%%=*}
+			if ! grep -qxF -- "$line" "$KOBJ/.config.wanted"; then
+				val=$(grep -E "^(# )?$sym[= ]" "$KOBJ/.config.wanted" || echo "$sym absent")
+				printf 'kernel config: %s requested, Kconfig gave "%s"\n' "$line" "$val" >&2
+				bad=1
+			fi
+			;;
+		"# CONFIG_"*" is not set")
+			sym=${line#\# }
+			sym=${sym%% *}
+			if grep -qE "^$sym=" "$KOBJ/.config.wanted"; then
+				printf 'kernel config: %s must be off, Kconfig set it\n' "$sym" >&2
+				bad=1
+			fi
+			;;
+		esac
+	done <"$all"
+	[ $bad -eq 0 ] || die "Kconfig dropped requested options (see above)"
+
+	# Only touch .config when it really changes, so that builds stay
+	# incremental.
+	if ! cmp -s "$KOBJ/.config.wanted" "$KOBJ/.config"; then
+		cp "$KOBJ/.config.wanted" "$KOBJ/.config"
+		kmake olddefconfig >/dev/null
+	fi
+}
+
+case "${1:-build}" in
+config)
+	configure
+	;;
+build)
+	configure
+	note "building bzImage in build/kernel ($(git -C "$TREE" log -1 --format='%h %s'))"
+	kmake bzImage
+	kmake headers >/dev/null
+	;;
+headers)
+	kmake headers >/dev/null
+	;;
+make)
+	shift
+	kmake "$@"
+	;;
+*)
+	die "usage: kernel.sh [config|build|headers|make ARGS...]"
+	;;
+esac
