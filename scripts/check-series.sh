@@ -38,7 +38,7 @@ checkpatch() {
 		# Debian's python3 has the modules spdxcheck.py wants.
 		out=$(cd "$TREE" && PATH=/usr/bin:$PATH perl scripts/checkpatch.pl \
 			--strict --show-types --no-summary --terse "$p" 2>&1 || true)
-		bad=$(printf '%s\n' "$out" | grep -E ':[0-9]+: (ERROR|WARNING|CHECK):' |
+		bad=$(printf '%s\n' "$out" | { grep -E ':[0-9]+: (ERROR|WARNING|CHECK):' || true; } |
 			while IFS= read -r line; do
 				type=$(sed -E 's/.*: (ERROR|WARNING|CHECK):([A-Z_0-9]+):.*/\1 \2/' <<<"$line")
 				file=$(sed -E 's/^([^:]+):.*/\1/' <<<"$line")
@@ -69,6 +69,7 @@ bisect() {
 		fi
 		for t in $(grep -v -e '^#' -e '^$' "$TOP/config/selftests"); do
 			[ -d "$TREE/tools/testing/selftests/${t%/*}" ] || continue
+			mkdir -p "$BUILD/bisect-selftests/${t%/*}"
 			if ! make -s -C "$TREE/tools/testing/selftests/${t%/*}" \
 				OUTPUT="$BUILD/bisect-selftests/${t%/*}" \
 				KHDR_INCLUDES="-isystem $KOBJ/usr/include" \
