@@ -93,6 +93,9 @@ warnings() {
 		return
 	fi
 	for f in $files; do
+		# Only real compilation units of this configuration (a file
+		# #included by another one has no object of its own).
+		[ -f "$KOBJ/${f%.c}.o" ] || continue
 		objs_head+=("${f%.c}.o")
 		git_t cat-file -e "base:$f" 2>/dev/null && objs_base+=("${f%.c}.o")
 	done
@@ -111,7 +114,7 @@ warnings() {
 	fi
 }
 
-rm -f "$logs/checkpatch.log"
+rm -f "$logs/checkpatch.log" "$logs/warnings-new.txt"
 case "$what" in
 all) checkpatch; bisect; warnings ;;
 checkpatch|bisect|warnings) "$what" ;;
