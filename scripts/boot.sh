@@ -25,7 +25,8 @@ qemu=(qemu-system-x86_64
 	-machine q35,kernel-irqchip=split -accel tcg -smp 2 -m 2G
 	-nic none -vga none -display none -no-reboot
 	-device intel-iommu,intremap=on,caching-mode=on
-	-device edu -device edu
+	-device pcie-root-port,id=rp1,chassis=1,slot=1 -device edu,bus=rp1
+	-device pcie-root-port,id=rp2,chassis=2,slot=2 -device edu,bus=rp2
 	-kernel "$kernel" -initrd "$initrd" -append "$append ${BOOT_APPEND:-}")
 
 case "$mode" in

@@ -109,10 +109,10 @@ def kselftests(text):
             continue
         body = runs[prog]
         plan = re.search(r"^1\.\.(\d+)", body, re.M)
-        results = re.findall(r"^(ok|not ok) \d+ (\S+)(.*)$", body, re.M)
+        results = re.findall(r"^(ok|not ok) \d+ (.*)$", body, re.M)
         p = f = s = 0
-        for verdict, name, rest in results:
-            if "# SKIP" in rest:
+        for verdict, name in results:
+            if re.search(r"#\s*SKIP", name):
                 s += 1
             elif verdict == "ok":
                 p += 1
