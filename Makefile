@@ -6,13 +6,15 @@
 SHELL := /bin/bash
 S := scripts
 
-.PHONY: ensure-tree help deps tree export export-check kernel initramfs boot shell \
+
+.PHONY: demo ensure-tree help deps tree export export-check kernel initramfs boot shell \
 	verdict check checkpatch run test clean distclean
 
 help:
 	@echo 'make test          everything, from a fresh machine: deps, tree, kernel,'
 	@echo '                   series checks, boot under QEMU, KUnit + kselftests;'
 	@echo '                   ends with "N passed, N failed"'
+	@echo 'make demo          boot and replay the 2019 timelines through the fault ring'
 	@echo 'make shell         boot the same kernel into a busybox shell, edu on vfio-pci'
 	@echo ''
 	@echo 'make deps          install the Debian packages (idempotent)'
@@ -59,6 +61,9 @@ verdict:
 
 shell: kernel initramfs
 	@$(S)/boot.sh shell
+
+demo: kernel initramfs
+	@$(S)/boot.sh demo
 
 check: deps ensure-tree
 	@$(S)/check-series.sh

@@ -6,6 +6,7 @@
 #   boot.sh test    console to build/logs/console.log, kselftest output to
 #                   build/logs/kselftest.log, powers off by itself; a hard
 #                   timeout ($BOOT_TIMEOUT seconds) stops a hung guest
+#   boot.sh demo    runs the fault ring demo, prints its table
 #   boot.sh shell   interactive: serial console on this terminal
 #                   (Ctrl-a x quits QEMU)
 set -euo pipefail
@@ -39,10 +40,19 @@ test)
 	[ $rc -ne 124 ] || echo "boot: TIMEOUT after ${BOOT_TIMEOUT:-900}s" >>"$logs/console.log"
 	exit $rc
 	;;
+demo)
+	rc=0
+	timeout --foreground -k 10 "${BOOT_TIMEOUT:-600}" "${qemu[@]}" \
+		-serial "file:$logs/demo-console.log" \
+		-serial "file:$logs/demo.log" </dev/null || rc=$?
+	cat "$logs/demo.log"
+	grep -q "^workbench: demo end rc=0" "$logs/demo.log" || exit 1
+	exit $rc
+	;;
 shell)
 	exec "${qemu[@]}" -serial mon:stdio -serial null
 	;;
 *)
-	die "usage: boot.sh test|shell"
+	die "usage: boot.sh test|demo|shell"
 	;;
 esac

@@ -24,7 +24,8 @@ grep -v -e '^#' -e '^$' "$TOP/config/selftests" | while read -r t; do
 	mkdir -p "$st/$dir" "$root/selftests/$dir"
 	make -s -C "$TREE/tools/testing/selftests/$dir" OUTPUT="$st/$dir" \
 		KHDR_INCLUDES="-isystem $KOBJ/usr/include" LDFLAGS=-static
-	cp "$st/$t" "$root/selftests/$t"
+	# The tests and any helper program built beside them (the demo).
+	find "$st/$dir" -maxdepth 1 -type f -perm -u+x -exec cp {} "$root/selftests/$dir/" \;
 	echo "$t" >>"$root/selftests/list"
 done
 
