@@ -74,6 +74,7 @@ checkpatch: deps ensure-tree
 run: kernel initramfs
 	@rm -f build/logs/checks.tsv
 	@$(S)/boot.sh test || true
+	@BOOT_VARIANT=noiommu $(S)/boot.sh test || true
 	@$(S)/verdict.py
 
 test:

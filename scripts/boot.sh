@@ -6,6 +6,9 @@
 #   boot.sh test    console to build/logs/console.log, kselftest output to
 #                   build/logs/kselftest.log, powers off by itself; a hard
 #                   timeout ($BOOT_TIMEOUT seconds) stops a hung guest
+#                   BOOT_VARIANT=noiommu boots without IOMMU, in vfio's
+#                   no-IOMMU mode, runs config/selftests-noiommu, and
+#                   logs to build/logs/noiommu-*.log
 #   boot.sh demo    runs the fault ring demo, prints its table
 #   boot.sh shell   interactive: serial console on this terminal
 #                   (Ctrl-a x quits QEMU)
@@ -20,7 +23,17 @@ initrd=$BUILD/initramfs.cpio.gz
 [ -f "$initrd" ] || die "no initramfs: run 'make initramfs'"
 mkdir -p "$logs"
 
-append="console=ttyS0 intel_iommu=on panic=-1 wb.mode=$mode"
+append="console=ttyS0 panic=-1 wb.mode=$mode"
+prefix=
+case "${BOOT_VARIANT:-}" in
+"") append="$append intel_iommu=on" ;;
+noiommu)
+	# vfio's no-IOMMU mode: the same machine, the IOMMU left off.
+	append="$append intel_iommu=off vfio.enable_unsafe_noiommu_mode=1 wb.list=noiommu"
+	prefix=noiommu-
+	;;
+*) die "unknown BOOT_VARIANT ${BOOT_VARIANT}" ;;
+esac
 [ "$mode" = shell ] || append="$append loglevel=7"
 qemu=(qemu-system-x86_64
 	-machine q35,kernel-irqchip=split -accel tcg -smp 2 -m 2G
@@ -32,12 +45,12 @@ qemu=(qemu-system-x86_64
 
 case "$mode" in
 test)
-	rm -f "$logs/console.log" "$logs/kselftest.log"
+	rm -f "$logs/${prefix}console.log" "$logs/${prefix}kselftest.log"
 	rc=0
 	timeout --foreground -k 10 "${BOOT_TIMEOUT:-900}" "${qemu[@]}" \
-		-serial "file:$logs/console.log" \
-		-serial "file:$logs/kselftest.log" </dev/null || rc=$?
-	[ $rc -ne 124 ] || echo "boot: TIMEOUT after ${BOOT_TIMEOUT:-900}s" >>"$logs/console.log"
+		-serial "file:$logs/${prefix}console.log" \
+		-serial "file:$logs/${prefix}kselftest.log" </dev/null || rc=$?
+	[ $rc -ne 124 ] || echo "boot: TIMEOUT after ${BOOT_TIMEOUT:-900}s" >>"$logs/${prefix}console.log"
 	exit $rc
 	;;
 demo)

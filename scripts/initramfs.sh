@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
 # Build build/initramfs.cpio.gz: static busybox, initramfs/init and the
-# kselftests named in config/selftests, built statically against the uapi
-# headers of the kernel under test.
+# kselftests named in config/selftests and config/selftests-noiommu, built
+# statically against the uapi headers of the kernel under test.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -18,15 +18,18 @@ for app in $("$root/bin/busybox" --list); do
 done
 install -m 0755 "$TOP/initramfs/init" "$root/init"
 
-: >"$root/selftests/list"
-grep -v -e '^#' -e '^$' "$TOP/config/selftests" | while read -r t; do
+for list in selftests selftests-noiommu; do
+out=$root/selftests/list${list#selftests}
+: >"$out"
+grep -v -e '^#' -e '^$' "$TOP/config/$list" | while read -r t; do
 	dir=${t%/*}
 	mkdir -p "$st/$dir" "$root/selftests/$dir"
 	make -s -C "$TREE/tools/testing/selftests/$dir" OUTPUT="$st/$dir" \
 		KHDR_INCLUDES="-isystem $KOBJ/usr/include" LDFLAGS=-static
 	# The tests and any helper program built beside them (the demo).
 	find "$st/$dir" -maxdepth 1 -type f -perm -u+x -exec cp {} "$root/selftests/$dir/" \;
-	echo "$t" >>"$root/selftests/list"
+	echo "$t" >>"$out"
+done
 done
 
 (cd "$root" && find . -print0 | LC_ALL=C sort -z |

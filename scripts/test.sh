@@ -40,6 +40,7 @@ stage checks "$S/check-series.sh" || abort "series checks could not run"
 stage rebuild "$S/kernel.sh" build || abort "the kernel does not build"
 stage initramfs "$S/initramfs.sh" || abort "the initramfs does not build"
 stage boot "$S/boot.sh" test
+stage noiommu env BOOT_VARIANT=noiommu "$S/boot.sh" test
 printf 'stage timings:\n'; printf '  %s\n' "${timings[@]}"
 printf '  %-10s %4ds\n' total $(($(now) - t_all))
 "$S/verdict.py"

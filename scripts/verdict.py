@@ -95,15 +95,15 @@ def kunit(console_path):
             fail("kunit: expected suite %s did not run" % suite)
 
 
-def kselftests(text):
+def kselftests(text, listfile="config/selftests", log="kselftest.log"):
     """kselftest: each program's KTAP between the init script's markers."""
     global passed, skipped
     if text is None or "workbench: selftests end" not in text:
-        fail("kselftest: the run did not finish (see build/logs/kselftest.log)")
+        fail("kselftest: the run did not finish (see build/logs/%s)" % log)
     text = text or ""
     runs = dict(re.findall(r"^### begin (\S+)\n(.*?)^### end \1 rc=", text, re.S | re.M))
     rcs = dict(re.findall(r"^### end (\S+) rc=(\d+)", text, re.M))
-    for prog in listed("config/selftests"):
+    for prog in listed(listfile):
         if prog not in runs:
             fail("kselftest: expected program %s did not run" % prog)
             continue
@@ -132,16 +132,16 @@ def kselftests(text):
             fail("kselftest: %s exited with %s" % (prog, rcs.get(prog)))
 
 
-def console(text):
+def console(text, name="console.log"):
     if text is None:
-        fail("console: no console log")
+        fail("console: no %s" % name)
         return
     bad = [l for l in text.splitlines() if BAD_CONSOLE.search(l)]
     for line in bad[:20]:
         problems.append("console: " + line.strip())
     if bad:
         globals()["failed"] += 1
-    print("console   %-40s %s" % ("BUG/WARNING/KASAN/lockdep/kmemleak",
+    print("console   %-40s %s" % (name + ": BUG/WARNING/KASAN/lockdep/leaks",
                                    "%d bad line(s)" % len(bad) if bad else "clean"))
 
 
@@ -167,10 +167,16 @@ def main():
         kunit(console_path)
     kselftests(read(os.path.join(LOGS, "kselftest.log")))
     console(con)
+    # The second boot, without IOMMU (vfio no-IOMMU mode).
+    kselftests(read(os.path.join(LOGS, "noiommu-kselftest.log")),
+               "config/selftests-noiommu", "noiommu-kselftest.log")
+    console(read(os.path.join(LOGS, "noiommu-console.log")),
+            "noiommu-console.log")
     for p in problems:
         print("FAIL: " + p)
     if failed:
-        print("logs: %s/console.log %s/kselftest.log" % (LOGS, LOGS))
+        print("logs: %s/{,noiommu-}console.log %s/{,noiommu-}kselftest.log"
+              % (LOGS, LOGS))
     line = "%d passed, %d failed" % (passed, failed)
     if skipped:
         line += ", %d skipped" % skipped
