@@ -6,7 +6,8 @@
 #   checkpatch  scripts/checkpatch.pl --strict on every exported patch:
 #               no error, no warning, no CHECK but those listed in
 #               config/checkpatch-tolerated
-#   bisect      every commit of base..HEAD builds (bzImage, incremental)
+#   bisect      every commit of base..HEAD builds (bzImage, incremental,
+#               newest first)
 #               and so do the kselftests of config/selftests
 #   warnings    no W=1 or sparse (C=2) warning in the C files the series
 #               touches that the same files did not have at base
@@ -51,7 +52,9 @@ checkpatch() {
 # --- every commit builds -------------------------------------------------
 bisect() {
 	local c subj t
-	for c in $(git_t rev-list --reverse base..HEAD); do
+	# Newest first: HEAD is built already, and each step then rebuilds
+	# only what one patch changed (the way back to HEAD hits ccache).
+	for c in $(git_t rev-list base..HEAD); do
 		subj=$(git_t log -1 --format=%s "$c")
 		git_t checkout -q "$c"
 		if ! KCONFIG_LENIENT=1 "$TOP/scripts/kernel.sh" build >"$logs/bisect-build.log" 2>&1; then
