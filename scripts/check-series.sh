@@ -74,6 +74,7 @@ bisect() {
 		done
 		record "builds: $subj" ok ""
 	done
+	git_t checkout -q "$branch"
 	rm -rf "$BUILD/bisect-selftests"
 }
 
@@ -89,7 +90,7 @@ warnings_of() {
 
 warnings() {
 	local files f objs_head=() objs_base=() new
-	files=$(git_t diff --name-only --diff-filter=AM base..HEAD -- '*.c' |
+	files=$(git_t diff --name-only --diff-filter=AM base.."$branch" -- '*.c' |
 		grep -v -e '^tools/' -e '^scripts/' -e '^Documentation/' || true)
 	if [ -z "$files" ]; then
 		record "warnings: W=1 + sparse" ok "no kernel C file touched"
