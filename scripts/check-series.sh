@@ -11,6 +11,9 @@
 #               and so do the kselftests of config/selftests
 #   warnings    no W=1 or sparse (C=2) warning in the C files the series
 #               touches that the same files did not have at base
+#   newcomer    'make tree' as a new user runs it: HOME an empty directory,
+#               no system git config, nothing but PATH from the caller's
+#               environment; it must make the same tree as build/linux
 #
 # The tree must hold exactly patches/ (export-check); it is put back on
 # the series branch afterwards, whatever happens.
@@ -118,10 +121,35 @@ warnings() {
 	fi
 }
 
+# --- a newcomer can make the tree ----------------------------------------
+# No git identity, no ~/.gitconfig, no /etc/gitconfig: what a fresh
+# machine has. The tree goes to a scratch BUILD, so build/linux is kept.
+newcomer() {
+	local scratch want have who
+	scratch=$(mktemp -d)
+	mkdir -p "$scratch/home"
+	if ! (cd "$TOP" && env -i PATH="$PATH" HOME="$scratch/home" \
+		GIT_CONFIG_NOSYSTEM=1 LANG=C.UTF-8 BUILD="$scratch/build" \
+		make -s tree) >"$logs/newcomer.log" 2>&1; then
+		record "newcomer: make tree without a git identity" fail "build/logs/newcomer.log"
+		rm -rf "$scratch"
+		return
+	fi
+	want=$(git_t rev-parse "$branch^{tree}")
+	have=$(git -C "$scratch/build/linux" rev-parse 'HEAD^{tree}')
+	who=$(git -C "$scratch/build/linux" log -1 --format='%cn <%ce>')
+	if [ "$want" = "$have" ]; then
+		record "newcomer: make tree without a git identity" ok "same tree as build/linux, committed by $who"
+	else
+		record "newcomer: make tree without a git identity" fail "tree $have, build/linux has $want"
+	fi
+	rm -rf "$scratch"
+}
+
 rm -f "$logs/checkpatch.log" "$logs/warnings-new.txt"
 case "$what" in
-all) checkpatch; bisect; warnings ;;
-checkpatch|bisect|warnings) "$what" ;;
-*) die "usage: check-series.sh [all|checkpatch|bisect|warnings]" ;;
+all) newcomer; checkpatch; bisect; warnings ;;
+checkpatch|bisect|warnings|newcomer) "$what" ;;
+*) die "usage: check-series.sh [all|checkpatch|bisect|warnings|newcomer]" ;;
 esac
 cat "$tsv"

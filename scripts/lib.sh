@@ -16,6 +16,12 @@ DEB_TARBALL=/usr/src/linux-source-6.1.tar.xz
 BASE_IDENT_NAME="Debian Kernel Team"
 BASE_IDENT_EMAIL="debian-kernel@lists.debian.org"
 BASE_DATE="Mon, 16 Nov 2026 11:17:40 +0100"
+# Committer of the series' commits in build/linux: the tree is made by the
+# workbench, not by whoever runs it, so it needs no git identity of the
+# user's (a newcomer may have none) and its commit ids are the same on every
+# machine. Authors come from the patches.
+TREE_IDENT_NAME="Series workbench"
+TREE_IDENT_EMAIL="workbench@localhost.invalid"
 
 export CCACHE_DIR=${CCACHE_DIR:-$HOME/.ccache}
 export PYTHONDONTWRITEBYTECODE=1

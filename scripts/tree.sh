@@ -63,7 +63,9 @@ fi
 mapfile -t series < <(find "$PATCHES" -maxdepth 1 -name '[0-9][0-9][0-9][0-9]-*.patch' ! -name '0000-cover-letter.patch' | sort)
 if [ ${#series[@]} -gt 0 ]; then
 	note "applying ${#series[@]} patch(es)"
-	if ! git -C "$TREE" am -q --committer-date-is-author-date "${series[@]}"; then
+	if ! GIT_COMMITTER_NAME="$TREE_IDENT_NAME" GIT_COMMITTER_EMAIL="$TREE_IDENT_EMAIL" \
+		git -C "$TREE" -c commit.gpgsign=false am -q \
+		--committer-date-is-author-date "${series[@]}"; then
 		git -C "$TREE" am --abort || true
 		die "the series does not apply to base"
 	fi
