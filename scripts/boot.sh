@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
-# Boot the test kernel under QEMU (TCG) with an emulated VT-d and two edu
-# devices.
+# Boot the test kernel under QEMU (TCG) with an emulated VT-d, two edu
+# devices and a virtio-rng device (for its PM and FLR capabilities, which
+# edu lacks), each behind its own PCIe root port.
 #
 #   boot.sh test    console to build/logs/console.log, kselftest output to
 #                   build/logs/kselftest.log, powers off by itself; a hard
@@ -41,6 +42,8 @@ qemu=(qemu-system-x86_64
 	-device intel-iommu,intremap=on,caching-mode=on
 	-device pcie-root-port,id=rp1,chassis=1,slot=1 -device edu,bus=rp1
 	-device pcie-root-port,id=rp2,chassis=2,slot=2 -device edu,bus=rp2
+	-device pcie-root-port,id=rp3,chassis=3,slot=3
+	-device virtio-rng-pci,bus=rp3,disable-legacy=on
 	-kernel "$kernel" -initrd "$initrd" -append "$append ${BOOT_APPEND:-}")
 
 case "$mode" in
