@@ -40,7 +40,9 @@ if [ -n "$(git -C "$TREE" rev-parse -q --verify MERGE_HEAD 2>/dev/null)" ] ||
 fi
 
 render() {
-	local out=$1 n head
+	local out=$1 n head prefix=PATCH version
+	version=$(cat "$TOP/config/series-version" 2>/dev/null || echo 1)
+	[ "$version" = 1 ] || prefix="PATCH v$version"
 	n=$(git -C "$TREE" rev-list --count base..HEAD)
 	[ "$n" -gt 0 ] || return 0
 	head=$(git -C "$TREE" rev-parse HEAD)
@@ -56,6 +58,7 @@ render() {
 	GIT_COMMITTER_DATE=$(git -C "$TREE" log -1 --format=%aD "$head") \
 		git -C "$TREE" -c diff.algorithm=myers -c diff.renames=true \
 		format-patch -q -o "$out" --numbered --cover-letter \
+		--subject-prefix="$prefix" \
 		--cover-from-description=subject --zero-commit --no-signature \
 		--abbrev=12 --stat=80 --base=base --no-thread base..HEAD
 	git -C "$TREE" config --unset branch.series.description || true
