@@ -8,7 +8,7 @@ S := scripts
 
 
 .PHONY: demo ensure-tree help deps tree export export-check kernel initramfs boot shell \
-	verdict check checkpatch run test clean distclean
+	verdict check checkpatch run test kunit clean distclean
 
 help:
 	@echo 'make test          everything, from a fresh machine: deps, tree, kernel,'
@@ -24,7 +24,10 @@ help:
 	@echo 'make kernel        configure (config/kernel/*.config) and build build/kernel'
 	@echo 'make initramfs     busybox + kselftests of config/selftests'
 	@echo 'make run           kernel + initramfs + one test boot + verdict (no series checks)'
-	@echo 'make check         series checks: checkpatch, every commit builds, W=1/sparse'
+	@echo 'make check         series checks: checkpatch, every commit builds, W=1/sparse,'
+	@echo '                   make tree without a git identity'
+	@echo 'make kunit         the iommu_fault suite alone, with the tree'"'"'s kunit.py run'
+	@echo '                   and drivers/iommu/.kunitconfig (x86_64 under QEMU)'
 	@echo 'make clean         drop build products (keeps build/linux)'
 
 deps:
@@ -79,6 +82,14 @@ run: kernel initramfs
 
 test:
 	@$(S)/test.sh
+
+# KUnit's own runner on the suite's .kunitconfig; it needs an IOMMU driver
+# for IOMMU_API, hence x86_64 (VT-d) rather than UML.
+kunit: deps ensure-tree
+	cd build/linux && python3 tools/testing/kunit/kunit.py run \
+		--kunitconfig=drivers/iommu --arch=x86_64 \
+		--build_dir=$(CURDIR)/build/kunit --jobs=$$(nproc) \
+		--make_options CC="ccache gcc"
 
 clean:
 	rm -rf build/kernel build/initramfs build/initramfs.cpio.gz build/selftests build/logs
