@@ -17,6 +17,9 @@ help:
 	@echo 'make demo          boot and replay the 2019 timelines through the fault ring'
 	@echo 'make shell         boot the same kernel into a busybox shell, edu on vfio-pci'
 	@echo ''
+	@echo 'make test covers x86_64 (q35 + VT-d) and arm64 (virt + SMMUv3); every other'
+	@echo 'target works on x86_64, or on arm64 with ARCH=arm64 (e.g. ARCH=arm64 make shell)'
+	@echo ''
 	@echo 'make deps          install the Debian packages (idempotent)'
 	@echo 'make tree          build/linux = base (Debian 6.1) + patches/'
 	@echo 'make export        patches/ = base..HEAD of build/linux'
@@ -92,7 +95,9 @@ kunit: deps ensure-tree
 		--make_options CC="ccache gcc"
 
 clean:
-	rm -rf build/kernel build/initramfs build/initramfs.cpio.gz build/selftests build/logs
+	rm -rf build/kernel build/initramfs build/initramfs.cpio.gz build/selftests \
+		build/kernel-arm64 build/initramfs-arm64 build/initramfs-arm64.cpio.gz \
+		build/selftests-arm64 build/busybox-arm64 build/logs
 
 distclean:
 	@$(S)/export.sh --safe-to-replace || { echo 'build/linux holds unexported work'; exit 1; }

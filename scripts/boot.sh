@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
-# Boot the test kernel under QEMU (TCG) with an emulated VT-d, two edu
+# Boot the test kernel of $WB_ARCH under QEMU (TCG) with an emulated IOMMU
+# (x86_64: q35 with VT-d; arm64: virt with SMMUv3 and GICv3), two edu
 # devices and a virtio-rng device (for its PM and FLR capabilities, which
 # edu lacks), each behind its own PCIe root port.
+#
+# Logs go to build/logs/ for x86_64 and build/logs/arm64/ for arm64.
 #
 #   boot.sh test    console to build/logs/console.log, kselftest output to
 #                   build/logs/kselftest.log, powers off by itself; a hard
@@ -17,56 +20,97 @@ set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
 mode=${1:-test}
-logs=$BUILD/logs
-kernel=$KOBJ/arch/x86/boot/bzImage
-initrd=$BUILD/initramfs.cpio.gz
-[ -f "$kernel" ] || die "no kernel: run 'make kernel'"
-[ -f "$initrd" ] || die "no initramfs: run 'make initramfs'"
+logs=$LOGS
+kernel=$KOBJ/$KIMAGE
+initrd=$INITRD
+[ -f "$kernel" ] || die "no $WB_ARCH kernel: run 'make kernel'"
+[ -f "$initrd" ] || die "no $WB_ARCH initramfs: run 'make initramfs'"
 mkdir -p "$logs"
 
-append="console=ttyS0 panic=-1 wb.mode=$mode"
+noiommu=
 prefix=
 case "${BOOT_VARIANT:-}" in
-"") append="$append intel_iommu=on" ;;
+"") ;;
 noiommu)
 	# vfio's no-IOMMU mode: the same machine, the IOMMU left off.
-	append="$append intel_iommu=off vfio.enable_unsafe_noiommu_mode=1 wb.list=noiommu"
+	noiommu=1
 	prefix=noiommu-
 	;;
 *) die "unknown BOOT_VARIANT ${BOOT_VARIANT}" ;;
 esac
-[ "$mode" = shell ] || append="$append loglevel=7"
-qemu=(qemu-system-x86_64
-	-machine q35,kernel-irqchip=split -accel tcg -smp 2 -m 2G
-	-nic none -vga none -display none -no-reboot
-	-device intel-iommu,intremap=on,caching-mode=on
+
+# The devices under test, the same on both machines.
+devices=(
 	-device pcie-root-port,id=rp1,chassis=1,slot=1 -device edu,bus=rp1
 	-device pcie-root-port,id=rp2,chassis=2,slot=2 -device edu,bus=rp2
 	-device pcie-root-port,id=rp3,chassis=3,slot=3
 	-device virtio-rng-pci,bus=rp3,disable-legacy=on
+)
+case "$WB_ARCH" in
+x86_64)
+	append="console=ttyS0"
+	if [ -n "$noiommu" ]; then
+		append="$append intel_iommu=off"
+	else
+		append="$append intel_iommu=on"
+	fi
+	qemu=(qemu-system-x86_64
+		-machine q35,kernel-irqchip=split -accel tcg -smp 2 -m 2G
+		-nic none -vga none -display none -no-reboot)
+	[ -n "$noiommu" ] ||
+		qemu+=(-device intel-iommu,intremap=on,caching-mode=on)
+	# Test output on the second serial port.
+	out_dev=ttyS1
+	out_to() { out=(-serial "$1${2:+:$2}"); }
+	;;
+arm64)
+	# pauth-impdef: TCG's cheap pointer authentication, same semantics.
+	append="console=ttyAMA0"
+	machine=virt,gic-version=3
+	[ -n "$noiommu" ] || machine=$machine,iommu=smmuv3
+	qemu=(qemu-system-aarch64
+		-machine "$machine" -cpu max,pauth-impdef=on -accel tcg
+		-smp 2 -m 2G -nic none -display none -no-reboot
+		-device virtio-serial-device)
+	# virt has one UART: the test output goes to a virtio console.
+	out_dev=hvc0
+	out_to() {
+		out=(-chardev "$1,id=wbout${2:+,path=$2}"
+			-device virtconsole,chardev=wbout)
+	}
+	;;
+esac
+append="$append panic=-1 wb.mode=$mode wb.out=$out_dev"
+[ -z "$noiommu" ] ||
+	append="$append vfio.enable_unsafe_noiommu_mode=1 wb.list=noiommu"
+[ "$mode" = shell ] || append="$append loglevel=7"
+qemu+=("${devices[@]}"
 	-kernel "$kernel" -initrd "$initrd" -append "$append ${BOOT_APPEND:-}")
 
 case "$mode" in
 test)
 	rm -f "$logs/${prefix}console.log" "$logs/${prefix}kselftest.log"
 	rc=0
+	out_to file "$logs/${prefix}kselftest.log"
 	timeout --foreground -k 10 "${BOOT_TIMEOUT:-900}" "${qemu[@]}" \
-		-serial "file:$logs/${prefix}console.log" \
-		-serial "file:$logs/${prefix}kselftest.log" </dev/null || rc=$?
+		-serial "file:$logs/${prefix}console.log" "${out[@]}" \
+		</dev/null || rc=$?
 	[ $rc -ne 124 ] || echo "boot: TIMEOUT after ${BOOT_TIMEOUT:-900}s" >>"$logs/${prefix}console.log"
 	exit $rc
 	;;
 demo)
 	rc=0
+	out_to file "$logs/demo.log"
 	timeout --foreground -k 10 "${BOOT_TIMEOUT:-600}" "${qemu[@]}" \
-		-serial "file:$logs/demo-console.log" \
-		-serial "file:$logs/demo.log" </dev/null || rc=$?
+		-serial "file:$logs/demo-console.log" "${out[@]}" \
+		</dev/null || rc=$?
 	cat "$logs/demo.log"
 	grep -q "^workbench: demo end rc=0" "$logs/demo.log" || exit 1
 	exit $rc
 	;;
 shell)
-	exec "${qemu[@]}" -serial mon:stdio -serial null
+	out_to null
+	exec "${qemu[@]}" -serial mon:stdio "${out[@]}"
 	;;
 *)
 	die "usage: boot.sh test|demo|shell"

@@ -10,7 +10,9 @@
 #               newest first)
 #               and so do the kselftests of config/selftests
 #   warnings    no W=1 or sparse (C=2) warning in the C files the series
-#               touches that the same files did not have at base
+#               touches, or that call the fault API it changes, that the
+#               same files did not have at base, in the
+#               configuration of $WB_ARCH (make test runs it for both)
 #   newcomer    'make tree' as a new user runs it: HOME an empty directory,
 #               no system git config, nothing but PATH from the caller's
 #               environment; it must make the same tree as build/linux
@@ -23,7 +25,9 @@ set -euo pipefail
 logs=$BUILD/logs
 tsv=$logs/checks.tsv
 mkdir -p "$logs"
-: >"$tsv"
+# $CHECKS_APPEND keeps what earlier checks recorded (make test runs the
+# arm64 warnings check after the x86_64 ones).
+[ -n "${CHECKS_APPEND:-}" ] || : >"$tsv"
 what=${1:-all}
 
 record() { printf '%s\t%s\t%s\n' "$1" "$2" "$3" >>"$tsv"; }
@@ -91,12 +95,21 @@ warnings_of() {
 		sed -E 's/:[0-9]+:[0-9]+:/:/; s/:[0-9]+:/:/' | LC_ALL=C sort || true
 }
 
+changed_api='iommu_(un)?register_device_fault_handler|iommu_report_device_fault|iommu_page_response\b'
+
 warnings() {
-	local files f objs_head=() objs_base=() new
-	files=$(git_t diff --name-only --diff-filter=AM base.."$branch" -- '*.c' |
-		grep -v -e '^tools/' -e '^scripts/' -e '^Documentation/' || true)
+	local files f objs_head=() objs_base=() new wsfx=
+	[ "$WB_ARCH" = x86_64 ] || wsfx=" ($WB_ARCH)"
+	# The files the series touches, and the callers of the API it
+	# changes (arm-smmu-v3's SVA code on arm64, for one).
+	files=$( {
+		git_t diff --name-only --diff-filter=AM base.."$branch" -- '*.c'
+		git_t grep -l -E "$changed_api" "$branch" -- 'drivers/*.c' |
+			sed "s|^$branch:||"
+	} | grep -v -e '^tools/' -e '^scripts/' -e '^Documentation/' |
+		LC_ALL=C sort -u || true)
 	if [ -z "$files" ]; then
-		record "warnings: W=1 + sparse" ok "no kernel C file touched"
+		record "warnings$wsfx: W=1 + sparse" ok "no kernel C file touched"
 		return
 	fi
 	for f in $files; do
@@ -108,16 +121,16 @@ warnings() {
 	done
 	git_t checkout -q base
 	KCONFIG_LENIENT=1 "$TOP/scripts/kernel.sh" config
-	warnings_of "${objs_base[@]}" >"$logs/warnings-base.txt"
+	warnings_of "${objs_base[@]}" >"$logs/warnings-base$SFX.txt"
 	git_t checkout -q "$branch"
 	"$TOP/scripts/kernel.sh" config
-	warnings_of "${objs_head[@]}" >"$logs/warnings-head.txt"
-	new=$(LC_ALL=C comm -13 "$logs/warnings-base.txt" "$logs/warnings-head.txt")
+	warnings_of "${objs_head[@]}" >"$logs/warnings-head$SFX.txt"
+	new=$(LC_ALL=C comm -13 "$logs/warnings-base$SFX.txt" "$logs/warnings-head$SFX.txt")
 	if [ -z "$new" ]; then
-		record "warnings: W=1 + sparse" ok "$(wc -l <"$logs/warnings-base.txt") at base, none new in $(echo "$files" | wc -w) file(s)"
+		record "warnings$wsfx: W=1 + sparse" ok "$(wc -l <"$logs/warnings-base$SFX.txt") at base, none new in $(echo "$files" | wc -w) file(s)"
 	else
-		printf '%s\n' "$new" >"$logs/warnings-new.txt"
-		record "warnings: W=1 + sparse" fail "$(printf '%s\n' "$new" | head -2 | tr '\n' ' ') (build/logs/warnings-new.txt)"
+		printf '%s\n' "$new" >"$logs/warnings-new$SFX.txt"
+		record "warnings$wsfx: W=1 + sparse" fail "$(printf '%s\n' "$new" | head -2 | tr '\n' ' ') (build/logs/warnings-new$SFX.txt)"
 	fi
 }
 
@@ -146,7 +159,7 @@ newcomer() {
 	rm -rf "$scratch"
 }
 
-rm -f "$logs/checkpatch.log" "$logs/warnings-new.txt"
+rm -f "$logs/checkpatch.log" "$logs/warnings-new$SFX.txt"
 case "$what" in
 all) newcomer; checkpatch; bisect; warnings ;;
 checkpatch|bisect|warnings|newcomer) "$what" ;;

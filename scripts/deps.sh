@@ -10,7 +10,12 @@ pkgs=(
 	bc bison flex libelf-dev libssl-dev cpio dwarves kmod rsync xz-utils
 	gcc make perl python3 python3-ply python3-git git
 	qemu-system-x86 busybox-static ccache sparse
+	qemu-system-arm gcc-aarch64-linux-gnu libc6-dev-arm64-cross
 )
+# busybox-static:arm64 is downloaded, not installed, by initramfs.sh: the
+# arm64 package lists must be there.
+foreign=
+dpkg --print-foreign-architectures | grep -qx arm64 || foreign=arm64
 
 missing=()
 for p in "${pkgs[@]}"; do
@@ -25,12 +30,18 @@ for p in "${pkgs[@]}"; do
 	esac
 done
 
-[ ${#missing[@]} -eq 0 ] && exit 0
+[ ${#missing[@]} -eq 0 ] && [ -z "$foreign" ] && exit 0
 
-note "installing: ${missing[*]}"
 export DEBIAN_FRONTEND=noninteractive
 SUDO=
 [ "$(id -u)" -eq 0 ] || SUDO=sudo
+if [ -n "$foreign" ]; then
+	note "adding the arm64 architecture to dpkg"
+	$SUDO dpkg --add-architecture arm64
+	$SUDO apt-get update -qq
+fi
+[ ${#missing[@]} -eq 0 ] && exit 0
+note "installing: ${missing[*]}"
 if ! $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null; then
 	$SUDO apt-get update -qq
 	$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null

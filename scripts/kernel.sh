@@ -3,7 +3,7 @@
 # Configure and build the test kernel out of tree in build/kernel.
 #
 # The configuration is allnoconfig plus the fragments in config/kernel/
-# (and any files named in $EXTRA_CONFIG). Every option a fragment asks for
+# and config/kernel/$WB_ARCH/ (and any files named in $EXTRA_CONFIG). Every option a fragment asks for
 # is checked after Kconfig has resolved dependencies: one that Kconfig
 # dropped fails the build with its name (only reported with
 # KCONFIG_LENIENT=1, which the per-commit builds of the series use).
@@ -13,13 +13,13 @@ set -euo pipefail
 [ -d "$TREE/.git" ] || die "no build/linux: run 'make tree' first"
 mkdir -p "$KOBJ"
 
-frags=("$TOP"/config/kernel/*.config)
+frags=("$TOP"/config/kernel/*.config "$TOP/config/kernel/$WB_ARCH"/*.config)
 # shellcheck disable=SC2206
 [ -z "${EXTRA_CONFIG:-}" ] || frags+=($EXTRA_CONFIG)
 
 kmake() {
-	make -s -C "$TREE" O="$KOBJ" ARCH=x86_64 -j"$JOBS" \
-		CC="ccache gcc" HOSTCC="ccache gcc" \
+	make -s -C "$TREE" O="$KOBJ" ARCH="$KARCH" CROSS_COMPILE="$CROSS" \
+		-j"$JOBS" CC="ccache ${CROSS}gcc" HOSTCC="ccache gcc" \
 		KBUILD_BUILD_USER=workbench KBUILD_BUILD_HOST=qemu \
 		KBUILD_BUILD_TIMESTAMP="$BASE_DATE" "$@"
 }
@@ -72,8 +72,8 @@ config)
 	;;
 build)
 	configure
-	note "building bzImage in build/kernel ($(git -C "$TREE" log -1 --format='%h %s'))"
-	kmake bzImage
+	note "building $KTARGET in ${KOBJ#"$TOP"/} ($(git -C "$TREE" log -1 --format='%h %s'))"
+	kmake "$KTARGET"
 	kmake headers >/dev/null
 	;;
 headers)

@@ -4,8 +4,27 @@
 TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 BUILD=${BUILD:-$TOP/build}
 TREE=$BUILD/linux
-KOBJ=$BUILD/kernel
 PATCHES=$TOP/patches
+
+# The architecture under test, from $WB_ARCH or $ARCH: x86_64 (QEMU q35
+# with VT-d) or arm64 (QEMU virt with SMMUv3). Each has its own kernel,
+# initramfs and logs; x86_64 keeps the plain names.
+WB_ARCH=${WB_ARCH:-${ARCH:-x86_64}}
+case "$WB_ARCH" in
+x86_64|x86)
+	WB_ARCH=x86_64 KARCH=x86_64 CROSS= KTARGET=bzImage
+	KIMAGE=arch/x86/boot/bzImage SFX= ;;
+arm64|aarch64)
+	WB_ARCH=arm64 KARCH=arm64 CROSS=aarch64-linux-gnu- KTARGET=Image
+	KIMAGE=arch/arm64/boot/Image SFX=-arm64 ;;
+*)
+	printf 'error: unknown architecture "%s" (x86_64 or arm64)\n' "$WB_ARCH" >&2
+	exit 1 ;;
+esac
+export WB_ARCH
+KOBJ=$BUILD/kernel$SFX
+INITRD=$BUILD/initramfs$SFX.cpio.gz
+LOGS=$BUILD/logs${SFX:+/$WB_ARCH}
 
 # The base the series is written against, pinned.
 DEB_PKG=linux-source-6.1

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
 # make test: from a fresh machine to a verdict, printing stage timings.
+# Both architectures: x86_64 (q35 + VT-d) first, with the series checks,
+# then arm64 (virt + SMMUv3), with W=1 + sparse on its own build.
 set -uo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -32,15 +34,23 @@ ensure_tree() {
 mkdir -p "$BUILD/logs"
 rm -f "$BUILD/logs/checks.tsv"
 t_all=$(now)
+x86() { env WB_ARCH=x86_64 "$@"; }
+arm() { env WB_ARCH=arm64 "$@"; }
 stage deps "$S/deps.sh" || abort "installing packages failed"
 stage tree ensure_tree || abort "build/linux could not be made from patches/"
-stage kernel "$S/kernel.sh" build || abort "the kernel does not build"
-stage checks "$S/check-series.sh" || abort "series checks could not run"
+stage kernel x86 "$S/kernel.sh" build || abort "the kernel does not build"
+stage checks x86 "$S/check-series.sh" || abort "series checks could not run"
 # The checks move the tree around; come back to HEAD (ccache makes it quick).
-stage rebuild "$S/kernel.sh" build || abort "the kernel does not build"
-stage initramfs "$S/initramfs.sh" || abort "the initramfs does not build"
-stage boot "$S/boot.sh" test
-stage noiommu env BOOT_VARIANT=noiommu "$S/boot.sh" test
+stage rebuild x86 "$S/kernel.sh" build || abort "the kernel does not build"
+stage initramfs x86 "$S/initramfs.sh" || abort "the initramfs does not build"
+stage boot x86 "$S/boot.sh" test
+stage noiommu x86 env BOOT_VARIANT=noiommu "$S/boot.sh" test
+stage a64-kernel arm "$S/kernel.sh" build || abort "the arm64 kernel does not build"
+stage a64-checks arm env CHECKS_APPEND=1 "$S/check-series.sh" warnings || abort "arm64 checks could not run"
+stage a64-rebuild arm "$S/kernel.sh" build || abort "the arm64 kernel does not build"
+stage a64-initrd arm "$S/initramfs.sh" || abort "the arm64 initramfs does not build"
+stage a64-boot arm "$S/boot.sh" test
+stage a64-noiommu arm env BOOT_VARIANT=noiommu "$S/boot.sh" test
 printf 'stage timings:\n'; printf '  %s\n' "${timings[@]}"
 printf '  %-10s %4ds\n' total $(($(now) - t_all))
-"$S/verdict.py"
+WB_VERDICT_ARCHES="x86_64 arm64" "$S/verdict.py"

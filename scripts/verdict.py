@@ -2,11 +2,14 @@
 # SPDX-License-Identifier: GPL-2.0
 """Judge one test boot (and the series checks) and print the verdict.
 
-Reads build/logs/: console.log (kernel console, KUnit KTAP),
-kselftest.log (kselftest KTAP framed by the init script) and checks.tsv
-(series checks: name, ok|fail, detail). Prints one line per result group,
-every failure, and last the line "N passed, N failed[, N skipped]".
-Exits 1 on any failure.
+Reads build/logs/checks.tsv (series checks: name, ok|fail, detail) and,
+for each architecture judged, its logs (build/logs/ for x86_64,
+build/logs/arm64/ for arm64): console.log (kernel console, KUnit KTAP),
+kselftest.log (kselftest KTAP framed by the init script) and the same two
+of the boot without IOMMU (noiommu-*.log). The architectures are those in
+$WB_VERDICT_ARCHES, else $WB_ARCH (x86_64 by default). Prints one line per
+result group, a total per architecture, every failure, and last the line
+"N passed, N failed[, N skipped]". Exits 1 on any failure.
 """
 import json
 import os
@@ -53,7 +56,8 @@ def read(path):
 def kunit(console_path):
     """KUnit: parse the console with the tree's own kunit.py."""
     global passed, skipped
-    out = os.path.join(LOGS, "kunit.json")
+    logs = os.path.dirname(console_path)
+    out = os.path.join(logs, "kunit.json")
     if os.path.exists(out):
         os.remove(out)
     proc = subprocess.run(
@@ -61,10 +65,10 @@ def kunit(console_path):
          "parse", "--json=" + out, console_path],
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
         env=dict(os.environ, PYTHONDONTWRITEBYTECODE="1"))
-    with open(os.path.join(LOGS, "kunit.txt"), "w", encoding="utf-8") as f:
+    with open(os.path.join(logs, "kunit.txt"), "w", encoding="utf-8") as f:
         f.write(proc.stdout)
     if not os.path.exists(out):
-        fail("kunit: kunit.py parse produced no result (see build/logs/kunit.txt)")
+        fail("kunit: kunit.py parse produced no result (see %s/kunit.txt)" % logs)
         return
     with open(out, encoding="utf-8") as f:
         root = json.load(f)
@@ -99,7 +103,7 @@ def kselftests(text, listfile="config/selftests", log="kselftest.log"):
     """kselftest: each program's KTAP between the init script's markers."""
     global passed, skipped
     if text is None or "workbench: selftests end" not in text:
-        fail("kselftest: the run did not finish (see build/logs/%s)" % log)
+        fail("kselftest: the run did not finish (see %s)" % log)
     text = text or ""
     runs = dict(re.findall(r"^### begin (\S+)\n(.*?)^### end \1 rc=", text, re.S | re.M))
     rcs = dict(re.findall(r"^### end (\S+) rc=(\d+)", text, re.M))
@@ -159,24 +163,52 @@ def checks():
             fail("check: %s: %s" % (name, detail))
 
 
-def main():
-    console_path = os.path.join(LOGS, "console.log")
+MACHINES = {
+    "x86_64": ("", "q35, VT-d"),
+    "arm64": ("arm64", "virt, SMMUv3"),
+}
+
+
+def judge(arch):
+    """One architecture's two boots; problems are tagged with @arch."""
+    global problems
+    sub, machine = MACHINES[arch]
+    logs = os.path.join(LOGS, sub) if sub else LOGS
+    before = (passed, failed, skipped)
+    outer, problems = problems, []
+    print("== %s (%s): %s" % (arch, machine, logs))
+    console_path = os.path.join(logs, "console.log")
     con = read(console_path)
-    checks()
     if con is not None:
         kunit(console_path)
-    kselftests(read(os.path.join(LOGS, "kselftest.log")))
+    kselftests(read(os.path.join(logs, "kselftest.log")),
+               log=os.path.join(logs, "kselftest.log"))
     console(con)
     # The second boot, without IOMMU (vfio no-IOMMU mode).
-    kselftests(read(os.path.join(LOGS, "noiommu-kselftest.log")),
-               "config/selftests-noiommu", "noiommu-kselftest.log")
-    console(read(os.path.join(LOGS, "noiommu-console.log")),
+    kselftests(read(os.path.join(logs, "noiommu-kselftest.log")),
+               "config/selftests-noiommu",
+               os.path.join(logs, "noiommu-kselftest.log"))
+    console(read(os.path.join(logs, "noiommu-console.log")),
             "noiommu-console.log")
+    print("%s: %d passed, %d failed, %d skipped"
+          % (arch, passed - before[0], failed - before[1], skipped - before[2]))
+    problems = outer + ["%s: %s" % (arch, p) for p in problems]
+    if failed != before[1]:
+        problems.append("%s: logs: %s/{,noiommu-}{console,kselftest}.log"
+                        % (arch, logs))
+
+
+def main():
+    arches = (os.environ.get("WB_VERDICT_ARCHES")
+              or os.environ.get("WB_ARCH") or "x86_64").split()
+    checks()
+    for arch in arches:
+        if arch not in MACHINES:
+            fail("verdict: unknown architecture %s" % arch)
+            continue
+        judge(arch)
     for p in problems:
         print("FAIL: " + p)
-    if failed:
-        print("logs: %s/{,noiommu-}console.log %s/{,noiommu-}kselftest.log"
-              % (LOGS, LOGS))
     line = "%d passed, %d failed" % (passed, failed)
     if skipped:
         line += ", %d skipped" % skipped
