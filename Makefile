@@ -8,7 +8,7 @@ S := scripts
 
 
 .PHONY: demo ensure-tree help deps tree export export-check kernel initramfs boot shell \
-	verdict check checkpatch run test kunit clean distclean
+	verdict check checkpatch run test kunit soak clean distclean
 
 help:
 	@echo 'make test          everything, from a fresh machine: deps, tree, kernel,'
@@ -29,6 +29,9 @@ help:
 	@echo 'make run           kernel + initramfs + one test boot + verdict (no series checks)'
 	@echo 'make check         series checks: checkpatch, every commit builds, W=1/sparse,'
 	@echo '                   make tree without a git identity'
+	@echo 'make soak          the reliability tests at full length (SOAK_SECONDS=60 each):'
+	@echo '                   failing allocations, a random client, churn (make test'
+	@echo '                   runs them for 8 s each)'
 	@echo 'make kunit         the iommu_fault suite alone, with the tree'"'"'s kunit.py run'
 	@echo '                   and drivers/iommu/.kunitconfig (x86_64 under QEMU)'
 	@echo 'make clean         drop build products (keeps build/linux)'
@@ -85,6 +88,10 @@ run: kernel initramfs
 
 test:
 	@$(S)/test.sh
+
+soak: kernel initramfs
+	@BOOT_VARIANT=soak BOOT_TIMEOUT=$${BOOT_TIMEOUT:-3600} $(S)/boot.sh test || true
+	@$(S)/verdict.py --soak
 
 # KUnit's own runner on the suite's .kunitconfig; it needs an IOMMU driver
 # for IOMMU_API, hence x86_64 (VT-d) rather than UML.

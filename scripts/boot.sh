@@ -13,6 +13,8 @@
 #                   BOOT_VARIANT=noiommu boots without IOMMU, in vfio's
 #                   no-IOMMU mode, runs config/selftests-noiommu, and
 #                   logs to build/logs/noiommu-*.log
+#                   BOOT_VARIANT=soak runs config/selftests-soak for
+#                   $SOAK_SECONDS (60) a test, logs to soak-*.log
 #   boot.sh demo    runs the fault ring demo, prints its table
 #   boot.sh shell   interactive: serial console on this terminal
 #                   (Ctrl-a x quits QEMU)
@@ -35,6 +37,9 @@ noiommu)
 	# vfio's no-IOMMU mode: the same machine, the IOMMU left off.
 	noiommu=1
 	prefix=noiommu-
+	;;
+soak)
+	prefix=soak-
 	;;
 *) die "unknown BOOT_VARIANT ${BOOT_VARIANT}" ;;
 esac
@@ -83,6 +88,8 @@ esac
 append="$append panic=-1 wb.mode=$mode wb.out=$out_dev"
 [ -z "$noiommu" ] ||
 	append="$append vfio.enable_unsafe_noiommu_mode=1 wb.list=noiommu"
+[ "$prefix" != soak- ] ||
+	append="$append wb.list=soak wb.soak=${SOAK_SECONDS:-60}"
 [ "$mode" = shell ] || append="$append loglevel=7"
 qemu+=("${devices[@]}"
 	-kernel "$kernel" -initrd "$initrd" -append "$append ${BOOT_APPEND:-}")

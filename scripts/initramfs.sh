@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 # Build the initramfs of $WB_ARCH (build/initramfs.cpio.gz for x86_64,
 # build/initramfs-arm64.cpio.gz for arm64): static busybox, initramfs/init
-# and the kselftests named in config/selftests and config/selftests-noiommu,
+# and the kselftests named in config/selftests{,-noiommu,-soak},
 # built statically against the uapi headers of the kernel under test.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
@@ -34,7 +34,7 @@ for app in $(/bin/busybox --list); do
 done
 install -m 0755 "$TOP/initramfs/init" "$root/init"
 
-for list in selftests selftests-noiommu; do
+for list in selftests selftests-noiommu selftests-soak; do
 out=$root/selftests/list${list#selftests}
 : >"$out"
 grep -v -e '^#' -e '^$' "$TOP/config/$list" | while read -r t; do

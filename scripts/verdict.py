@@ -6,8 +6,10 @@ Reads build/logs/checks.tsv (series checks: name, ok|fail, detail) and,
 for each architecture judged, its logs (build/logs/ for x86_64,
 build/logs/arm64/ for arm64): console.log (kernel console, KUnit KTAP),
 kselftest.log (kselftest KTAP framed by the init script) and the same two
-of the boot without IOMMU (noiommu-*.log). The architectures are those in
-$WB_VERDICT_ARCHES, else $WB_ARCH (x86_64 by default). Prints one line per
+of the boot without IOMMU (noiommu-*.log), and of the soak boot
+(soak-*.log) for the architectures in $WB_VERDICT_SOAK. The architectures
+are those in $WB_VERDICT_ARCHES, else $WB_ARCH (x86_64 by default);
+--soak judges the soak boot alone (make soak). Prints one line per
 result group, a total per architecture, every failure, and last the line
 "N passed, N failed[, N skipped]". Exits 1 on any failure.
 """
@@ -190,6 +192,13 @@ def judge(arch):
                os.path.join(logs, "noiommu-kselftest.log"))
     console(read(os.path.join(logs, "noiommu-console.log")),
             "noiommu-console.log")
+    # The reliability tests, in a boot of their own (make test: x86_64).
+    if arch in os.environ.get("WB_VERDICT_SOAK", "").split():
+        kselftests(read(os.path.join(logs, "soak-kselftest.log")),
+                   "config/selftests-soak",
+                   os.path.join(logs, "soak-kselftest.log"))
+        console(read(os.path.join(logs, "soak-console.log")),
+                "soak-console.log")
     print("%s: %d passed, %d failed, %d skipped"
           % (arch, passed - before[0], failed - before[1], skipped - before[2]))
     problems = outer + ["%s: %s" % (arch, p) for p in problems]
@@ -198,10 +207,25 @@ def judge(arch):
                         % (arch, logs))
 
 
+def soak(arch):
+    """make soak: the soak boot alone."""
+    sub = MACHINES[arch][0]
+    logs = os.path.join(LOGS, sub) if sub else LOGS
+    print("== %s soak: %s" % (arch, logs))
+    kselftests(read(os.path.join(logs, "soak-kselftest.log")),
+               "config/selftests-soak", os.path.join(logs, "soak-kselftest.log"))
+    console(read(os.path.join(logs, "soak-console.log")), "soak-console.log")
+
+
 def main():
     arches = (os.environ.get("WB_VERDICT_ARCHES")
               or os.environ.get("WB_ARCH") or "x86_64").split()
-    checks()
+    if sys.argv[1:] == ["--soak"]:
+        for arch in arches:
+            soak(arch)
+        arches = []
+    else:
+        checks()
     for arch in arches:
         if arch not in MACHINES:
             fail("verdict: unknown architecture %s" % arch)
