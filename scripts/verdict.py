@@ -218,8 +218,11 @@ def soak(arch):
 
 
 def main():
-    arches = (os.environ.get("WB_VERDICT_ARCHES")
-              or os.environ.get("WB_ARCH") or "x86_64").split()
+    # As scripts/lib.sh: $WB_ARCH, else $ARCH (ARCH=arm64 make run).
+    alias = {"x86": "x86_64", "aarch64": "arm64"}
+    arches = [alias.get(a, a) for a in
+              (os.environ.get("WB_VERDICT_ARCHES") or os.environ.get("WB_ARCH")
+               or os.environ.get("ARCH") or "x86_64").split()]
     if sys.argv[1:] == ["--soak"]:
         for arch in arches:
             soak(arch)
