@@ -8,7 +8,7 @@ S := scripts
 
 
 .PHONY: demo ensure-tree help deps tree export export-check kernel initramfs boot shell \
-	verdict check checkpatch run test kunit soak clean distclean
+	verdict check checkpatch run test kunit soak bench clean distclean
 
 help:
 	@echo 'make test          everything, from a fresh machine: deps, tree, kernel,'
@@ -32,6 +32,9 @@ help:
 	@echo 'make soak          the reliability tests at full length (SOAK_SECONDS=60 each):'
 	@echo '                   failing allocations, a random client, churn (make test'
 	@echo '                   runs them for 8 s each)'
+	@echo 'make bench         page request round trip: this series (6.1, no debug set)'
+	@echo '                   against iommufd'"'"'s fault queue (Debian 6.12, mock device),'
+	@echo '                   alternating boots; table + build/bench/bench.png'
 	@echo 'make kunit         the iommu_fault suite alone, with the tree'"'"'s kunit.py run'
 	@echo '                   and drivers/iommu/.kunitconfig (x86_64 under QEMU)'
 	@echo 'make clean         drop build products (keeps build/linux)'
@@ -89,6 +92,10 @@ run: kernel initramfs
 test:
 	@$(S)/test.sh
 
+# Numbers, not pass/fail: this series against iommufd's fault queue (6.12).
+bench: deps ensure-tree
+	@$(S)/bench.sh
+
 soak: kernel initramfs
 	@BOOT_VARIANT=soak BOOT_TIMEOUT=$${BOOT_TIMEOUT:-3600} $(S)/boot.sh test || true
 	@$(S)/verdict.py --soak
@@ -104,7 +111,8 @@ kunit: deps ensure-tree
 clean:
 	rm -rf build/kernel build/initramfs build/initramfs.cpio.gz build/selftests \
 		build/kernel-arm64 build/initramfs-arm64 build/initramfs-arm64.cpio.gz \
-		build/selftests-arm64 build/busybox-arm64 build/logs
+		build/selftests-arm64 build/busybox-arm64 build/logs \
+		build/kernel-bench build/kernel-6.12 build/bench
 
 distclean:
 	@$(S)/export.sh --safe-to-replace || { echo 'build/linux holds unexported work'; exit 1; }

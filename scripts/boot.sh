@@ -16,6 +16,10 @@
 #                   BOOT_VARIANT=soak runs config/selftests-soak for
 #                   $SOAK_SECONDS (60) a test, logs to soak-*.log
 #   boot.sh demo    runs the fault ring demo, prints its table
+#   boot.sh bench   runs bench/fault_bench_$BENCH_SIDE for $BENCH_SECONDS a
+#                   figure, its output to $BENCH_LOG (make bench, which
+#                   also names the kernel and initramfs: $WB_KERNEL,
+#                   $WB_INITRD)
 #   boot.sh shell   interactive: serial console on this terminal
 #                   (Ctrl-a x quits QEMU)
 set -euo pipefail
@@ -23,8 +27,8 @@ set -euo pipefail
 
 mode=${1:-test}
 logs=$LOGS
-kernel=$KOBJ/$KIMAGE
-initrd=$INITRD
+kernel=${WB_KERNEL:-$KOBJ/$KIMAGE}
+initrd=${WB_INITRD:-$INITRD}
 [ -f "$kernel" ] || die "no $WB_ARCH kernel: run 'make kernel'"
 [ -f "$initrd" ] || die "no $WB_ARCH initramfs: run 'make initramfs'"
 mkdir -p "$logs"
@@ -90,6 +94,8 @@ append="$append panic=-1 wb.mode=$mode wb.out=$out_dev"
 	append="$append vfio.enable_unsafe_noiommu_mode=1 wb.list=noiommu"
 [ "$prefix" != soak- ] ||
 	append="$append wb.list=soak wb.soak=${SOAK_SECONDS:-60}"
+[ "$mode" != bench ] ||
+	append="$append wb.bench=${BENCH_SIDE:-vfio} wb.benchsecs=${BENCH_SECONDS:-1}"
 [ "$mode" = shell ] || append="$append loglevel=7"
 qemu+=("${devices[@]}"
 	-kernel "$kernel" -initrd "$initrd" -append "$append ${BOOT_APPEND:-}")
@@ -115,11 +121,21 @@ demo)
 	grep -q "^workbench: demo end rc=0" "$logs/demo.log" || exit 1
 	exit $rc
 	;;
+bench)
+	rc=0
+	out_to file "$BENCH_LOG"
+	timeout --foreground -k 10 "${BOOT_TIMEOUT:-900}" "${qemu[@]}" \
+		-serial "file:${BENCH_LOG%.log}-console.log" "${out[@]}" \
+		</dev/null || rc=$?
+	grep -q "^workbench: bench end rc=0" "$BENCH_LOG" ||
+		die "bench boot failed (see $BENCH_LOG and ${BENCH_LOG%.log}-console.log)"
+	exit $rc
+	;;
 shell)
 	out_to null
 	exec "${qemu[@]}" -serial mon:stdio "${out[@]}"
 	;;
 *)
-	die "usage: boot.sh test|demo|shell"
+	die "usage: boot.sh test|demo|bench|shell"
 	;;
 esac

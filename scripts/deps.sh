@@ -12,6 +12,8 @@ pkgs=(
 	qemu-system-x86 busybox-static ccache sparse
 	qemu-system-arm gcc-aarch64-linux-gnu libc6-dev-arm64-cross
 )
+# make bench: Debian's 6.12 source and gnuplot, only when asked for.
+[ "${1:-}" != bench ] || pkgs+=("$BENCH_DEB_PKG=$BENCH_DEB_VERSION" gnuplot-nox)
 # busybox-static:arm64 is downloaded, not installed, by initramfs.sh: the
 # arm64 package lists must be there.
 foreign=

@@ -3,17 +3,23 @@
 # Configure and build the test kernel out of tree in build/kernel.
 #
 # The configuration is allnoconfig plus the fragments in config/kernel/
-# and config/kernel/$WB_ARCH/ (and any files named in $EXTRA_CONFIG). Every option a fragment asks for
+# and config/kernel/$WB_ARCH/ (or those named in $WB_FRAGMENTS; and any files
+# named in $EXTRA_CONFIG). Every option a fragment asks for
 # is checked after Kconfig has resolved dependencies: one that Kconfig
 # dropped fails the build with its name (only reported with
 # KCONFIG_LENIENT=1, which the per-commit builds of the series use).
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
-[ -d "$TREE/.git" ] || die "no build/linux: run 'make tree' first"
+# build/linux is a git tree; make bench's 6.12 ($WB_TREE) is an unpacked one.
+[ -d "$TREE/.git" ] || { [ -n "${WB_TREE:-}" ] && [ -f "$TREE/Makefile" ]; } ||
+	die "no build/linux: run 'make tree' first"
 mkdir -p "$KOBJ"
 
 frags=("$TOP"/config/kernel/*.config "$TOP/config/kernel/$WB_ARCH"/*.config)
+# $WB_FRAGMENTS replaces that list (make bench: no debug set, or 6.12).
+# shellcheck disable=SC2206
+[ -z "${WB_FRAGMENTS:-}" ] || frags=($WB_FRAGMENTS)
 # shellcheck disable=SC2206
 [ -z "${EXTRA_CONFIG:-}" ] || frags+=($EXTRA_CONFIG)
 
@@ -72,7 +78,12 @@ config)
 	;;
 build)
 	configure
-	note "building $KTARGET in ${KOBJ#"$TOP"/} ($(git -C "$TREE" log -1 --format='%h %s'))"
+	if [ -d "$TREE/.git" ]; then
+		what=$(git -C "$TREE" log -1 --format='%h %s')
+	else
+		what="${TREE#"$TOP"/} $(cat "$TREE/.workbench-version" 2>/dev/null)"
+	fi
+	note "building $KTARGET in ${KOBJ#"$TOP"/} ($what)"
 	kmake "$KTARGET"
 	kmake headers >/dev/null
 	;;

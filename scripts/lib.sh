@@ -3,7 +3,10 @@
 
 TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 BUILD=${BUILD:-$TOP/build}
-TREE=$BUILD/linux
+# $WB_TREE and $WB_KOBJ point kernel.sh at another tree and object
+# directory (make bench builds Debian's 6.12 and a 6.1 without the debug
+# set that way).
+TREE=${WB_TREE:-$BUILD/linux}
 PATCHES=$TOP/patches
 
 # The architecture under test, from $WB_ARCH or $ARCH: x86_64 (QEMU q35
@@ -22,7 +25,7 @@ arm64|aarch64)
 	exit 1 ;;
 esac
 export WB_ARCH
-KOBJ=$BUILD/kernel$SFX
+KOBJ=${WB_KOBJ:-$BUILD/kernel$SFX}
 INITRD=$BUILD/initramfs$SFX.cpio.gz
 LOGS=$BUILD/logs${SFX:+/$WB_ARCH}
 
@@ -30,6 +33,11 @@ LOGS=$BUILD/logs${SFX:+/$WB_ARCH}
 DEB_PKG=linux-source-6.1
 DEB_VERSION=6.1.192-2
 DEB_TARBALL=/usr/src/linux-source-6.1.tar.xz
+# make bench compares with iommufd's fault queue in Debian's 6.12, pinned
+# too.
+BENCH_DEB_PKG=linux-source-6.12
+BENCH_DEB_VERSION=6.12.117-1~deb12u1
+BENCH_DEB_TARBALL=/usr/src/linux-source-6.12.tar.xz
 # Identity and date of the base commit: the package's maintainer and the
 # date of its changelog entry, so the base hash is the same everywhere.
 BASE_IDENT_NAME="Debian Kernel Team"

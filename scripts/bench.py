@@ -1,0 +1,157 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""Turn the logs of make bench into a table and a plot.
+
+Reads DIR/round<r>-<side>.log (side: vfio = this series, iommufd = 6.12's
+fault queue), each made of lines
+  bench side=<side> metric=<m> B=<b> P=<p> value=<v> unit=<u>
+and prints, for each figure, the median of each side over the rounds and
+the speed ratio ours/iommufd of each round (>1: ours faster), as
+min/median/max: only ratios taken within one round, from boots made one
+after the other, mean anything on a noisy machine. Writes DIR/results.md
+and, when gnuplot is there, DIR/bench.png.
+"""
+import glob
+import os
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+
+LINE = re.compile(r"^bench side=(\w+) metric=(\w+) B=(\d+) P=(\d+) "
+                  r"value=([0-9.eE+-]+) unit=(\S+)")
+HOW = re.compile(r'^bench side=(\w+) inject="([^"]*)" fetch="([^"]*)" answer="([^"]*)"')
+NAMES = {
+    "inject": "injection alone, per request",
+    "user": "userspace side: fetch B + answer B",
+    "trip": "whole trip: inject B + fetch + answer",
+    "lat_p50": "one request, inject to answered: p50",
+    "lat_p99": "one request, inject to answered: p99",
+    "lookup": "round trip of one more request with P pending",
+    "disarm": "disarm (detach) with P pending",
+}
+ORDER = ["user", "trip", "inject", "lat_p50", "lat_p99", "lookup", "disarm"]
+
+
+def main(d):
+    data = {}   # (round, side) -> {(metric, B, P): (value, unit)}
+    how = {}
+    for path in sorted(glob.glob(os.path.join(d, "round*-*.log"))):
+        m = re.search(r"round(\d+)-(vfio|iommufd)\.log$", path)
+        if not m:
+            continue
+        r, side = int(m.group(1)), m.group(2)
+        figs = data.setdefault((r, side), {})
+        with open(path, encoding="utf-8", errors="replace") as f:
+            for line in f:
+                line = line.strip()
+                x = LINE.match(line)
+                if x:
+                    figs[(x.group(2), int(x.group(3)), int(x.group(4)))] = (
+                        float(x.group(5)), x.group(6))
+                    continue
+                x = HOW.match(line)
+                if x:
+                    how[x.group(1)] = x.group(2, 3, 4)
+    rounds = sorted({r for r, _ in data})
+    if not rounds:
+        sys.exit("bench.py: no results in %s" % d)
+    keys = sorted({k for figs in data.values() for k in figs},
+                  key=lambda k: (ORDER.index(k[0]) if k[0] in ORDER else 99,
+                                 k[1], k[2]))
+    out = []
+    out.append("| figure | B | P | ours (median) | iommufd (median) | "
+               "speed ours/iommufd: min / median / max |")
+    out.append("| --- | --- | --- | --- | --- | --- |")
+    medians = {}
+    complete = True
+    for k in keys:
+        ours = [data[(r, "vfio")][k][0] for r in rounds
+                if k in data.get((r, "vfio"), {})]
+        theirs = [data[(r, "iommufd")][k][0] for r in rounds
+                  if k in data.get((r, "iommufd"), {})]
+        unit = next(figs[k][1] for figs in data.values() if k in figs)
+        ratios = []
+        for r in rounds:
+            a = data.get((r, "vfio"), {}).get(k)
+            b = data.get((r, "iommufd"), {}).get(k)
+            if a and b and a[0] > 0 and b[0] > 0:
+                # Rates: more is faster; times: less is faster.
+                ratios.append(a[0] / b[0] if unit.endswith("/s") else b[0] / a[0])
+        if len(ours) != len(rounds) or len(theirs) != len(rounds):
+            complete = False
+        mo = statistics.median(ours) if ours else None
+        mt = statistics.median(theirs) if theirs else None
+        medians[k] = (mo, mt)
+        fmt = lambda v: "-" if v is None else "%.4g %s" % (v, unit)
+        rat = ("%.2f / %.2f / %.2f" % (min(ratios), statistics.median(ratios),
+                                      max(ratios))) if ratios else "-"
+        out.append("| %s | %s | %s | %s | %s | %s |" % (
+            NAMES.get(k[0], k[0]), k[1] if k[0] not in ("lookup", "disarm") else "-",
+            k[2] or "-", fmt(mo), fmt(mt), rat))
+    out.append("")
+    out.append("%d round(s), each side booted once per round, alternating. "
+               "Speed ratio > 1: ours faster (rates: ours/iommufd; "
+               "times: iommufd/ours)." % len(rounds))
+    for side, name in (("vfio", "ours"), ("iommufd", "iommufd")):
+        if side in how:
+            out.append("%s: injection = %s; fetch = %s; answer = %s." %
+                       ((name,) + how[side]))
+    if not complete:
+        out.append("INCOMPLETE: a boot gave no figure for some line (see the logs).")
+    text = "\n".join(out)
+    print(text)
+    with open(os.path.join(d, "results.md"), "w", encoding="utf-8") as f:
+        f.write(text + "\n")
+    plot(d, medians)
+
+
+def plot(d, medians):
+    if not shutil.which("gnuplot"):
+        print("(no gnuplot: no plot)")
+        return
+    with open(os.path.join(d, "rate.dat"), "w") as f:
+        f.write("# B ours_user iommufd_user ours_trip iommufd_trip\n")
+        for b in (1, 32, 512):
+            u = medians.get(("user", b, 0), (None, None))
+            t = medians.get(("trip", b, 0), (None, None))
+            f.write("%d %s %s %s %s\n" % ((b,) + tuple(
+                "NaN" if v is None else "%g" % v for v in u + t)))
+    with open(os.path.join(d, "lookup.dat"), "w") as f:
+        f.write("# P ours iommufd\n")
+        for (m, b, p), (o, t) in sorted(medians.items(), key=lambda x: x[0][2]):
+            if m == "lookup":
+                f.write("%d %s %s\n" % (p, "NaN" if o is None else o,
+                                        "NaN" if t is None else t))
+    script = """
+set terminal pngcairo size 1200,500 font ",10"
+set output '%(d)s/bench.png'
+set multiplot layout 1,2 title "Page request round trip, QEMU TCG x86_64, medians of the rounds"
+set logscale x 2
+set logscale y
+set xlabel "batch size B"
+set ylabel "requests/s"
+set key top left
+set grid
+plot '%(d)s/rate.dat' u 1:2 w lp lw 2 t "ours: fetch+answer", \\
+     '' u 1:3 w lp lw 2 t "iommufd: fetch+answer", \\
+     '' u 1:4 w lp lw 2 dt 2 t "ours: inject+fetch+answer", \\
+     '' u 1:5 w lp lw 2 dt 2 t "iommufd: inject+fetch+answer"
+set xlabel "requests pending P"
+set ylabel "us per round trip of one more request"
+unset logscale y
+set yrange [0:*]
+plot '%(d)s/lookup.dat' u 1:2 w lp lw 2 t "ours", '' u 1:3 w lp lw 2 t "iommufd"
+unset multiplot
+""" % {"d": d}
+    p = subprocess.run(["gnuplot"], input=script, text=True,
+                       stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    if p.returncode == 0:
+        print("plot: %s/bench.png" % d)
+    else:
+        print("gnuplot failed:\n" + p.stdout)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1] if len(sys.argv) > 1 else "build/bench")

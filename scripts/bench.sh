@@ -1,0 +1,86 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# make bench: the page request round trip of this series against iommufd's
+# fault queue (Linux 6.12), in one run, on the same QEMU/TCG machine.
+#
+# Builds two kernels without the debug set: this series on 6.1
+# (build/kernel-bench) and Debian's linux-source-6.12 with CONFIG_IOMMUFD_TEST
+# (build/linux-6.12, build/kernel-6.12; unpacked and configured once, then
+# incremental, so a second run rebuilds nothing). bench/fault_bench.c is
+# built twice, once per side, and both go into one initramfs. Then boots
+# the two kernels alternately, $BENCH_ROUNDS (3) times each, every figure
+# measured for $BENCH_SECONDS (1) s, and scripts/bench.py prints the table
+# (ours/iommufd ratios, min/median/max over the rounds) and draws
+# build/bench/bench.png. Nothing here passes or fails on speed.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+[ "$WB_ARCH" = x86_64 ] || die "make bench runs on x86_64 only"
+rounds=${BENCH_ROUNDS:-3}
+secs=${BENCH_SECONDS:-1}
+bdir=$BUILD/bench
+t612=$BUILD/linux-6.12
+k61=$BUILD/kernel-bench
+k612=$BUILD/kernel-6.12
+mkdir -p "$bdir"
+
+"$TOP/scripts/deps.sh" bench
+
+# Debian's 6.12 source, unpacked once per package version.
+if [ "$(cat "$t612/.workbench-version" 2>/dev/null)" != "$BENCH_DEB_VERSION" ]; then
+	note "unpacking $BENCH_DEB_TARBALL into ${t612#"$TOP"/}"
+	rm -rf "$t612" "$BUILD/linux-source-6.12"
+	tar -C "$BUILD" -xf "$BENCH_DEB_TARBALL"
+	mv "$BUILD/linux-source-6.12" "$t612"
+	echo "$BENCH_DEB_VERSION" >"$t612/.workbench-version"
+fi
+
+kc=$TOP/config/kernel
+bc=$TOP/config/bench
+t0=$(now)
+WB_KOBJ=$k61 WB_FRAGMENTS="$kc/base.config $kc/vfio.config $kc/x86_64/machine.config $bc/common.config" \
+	"$TOP/scripts/kernel.sh" build
+# The same fragments on 6.12; those of this series' symbols (the injector)
+# and a few 6.1 ones that 6.12 dropped are reported and left out: lenient.
+WB_TREE=$t612 WB_KOBJ=$k612 KCONFIG_LENIENT=1 \
+	WB_FRAGMENTS="$kc/base.config $kc/vfio.config $kc/x86_64/machine.config $bc/common.config $bc/iommufd-6.12.config" \
+	"$TOP/scripts/kernel.sh" build
+grep -qx CONFIG_IOMMUFD_TEST=y "$k612/.config" || die "6.12 kernel without CONFIG_IOMMUFD_TEST"
+note "kernels ready in $(($(now) - t0)) s"
+
+# One initramfs, both clients; wb.bench= picks one.
+root=$bdir/root
+rm -rf "$root"
+mkdir -p "$root"/{bin,dev,proc,sys,tmp,bench}
+cp /bin/busybox "$root/bin/busybox"
+for app in $(/bin/busybox --list); do
+	[ "$app" = busybox ] || ln -s busybox "$root/bin/$app"
+done
+install -m 0755 "$TOP/initramfs/init" "$root/init"
+gcc -static -O2 -Wall -DBENCH_VFIO -isystem "$k61/usr/include" \
+	-I"$TREE/tools/testing/selftests/vfio" \
+	-o "$root/bench/fault_bench_vfio" "$TOP/bench/fault_bench.c"
+gcc -static -O2 -Wall -DBENCH_IOMMUFD -isystem "$k612/usr/include" \
+	-I"$t612/drivers/iommu/iommufd" \
+	-o "$root/bench/fault_bench_iommufd" "$TOP/bench/fault_bench.c"
+(cd "$root" && find . -print0 | LC_ALL=C sort -z |
+	cpio --null -o -H newc --reproducible -R 0:0 --quiet) | gzip -n -1 >"$bdir/initramfs.cpio.gz"
+
+rm -f "$bdir"/round*.log
+for r in $(seq 1 "$rounds"); do
+	for side in vfio iommufd; do
+		# 6.12 probes a device without firmware node with the first
+		# IOMMU registered without one (iommu_fwspec_ops(NULL)): with
+		# VT-d on, that is VT-d for the mock device too, and
+		# IOMMU_TEST_OP_MOCK_DOMAIN fails. The mock needs no VT-d: off.
+		case $side in
+		vfio) kobj=$k61 append= ;;
+		iommufd) kobj=$k612 append=intel_iommu=off ;;
+		esac
+		note "round $r/$rounds: $side"
+		BOOT_APPEND=$append WB_KERNEL=$kobj/$KIMAGE WB_INITRD=$bdir/initramfs.cpio.gz \
+			BENCH_SIDE=$side BENCH_SECONDS=$secs \
+			BENCH_LOG=$bdir/round$r-$side.log "$TOP/scripts/boot.sh" bench
+	done
+done
+python3 "$TOP/scripts/bench.py" "$bdir"
