@@ -8,7 +8,7 @@ S := scripts
 
 
 .PHONY: demo ensure-tree help deps tree export export-check kernel initramfs boot shell \
-	verdict check checkpatch run test kunit soak bench clean distclean
+	verdict check checkpatch run test kunit soak bench bench-profile clean distclean
 
 help:
 	@echo 'make test          everything, from a fresh machine: deps, tree, kernel,'
@@ -35,6 +35,7 @@ help:
 	@echo 'make bench         page request round trip: this series (6.1, no debug set)'
 	@echo '                   against iommufd'"'"'s fault queue (Debian 6.12, mock device),'
 	@echo '                   alternating boots; table + build/bench/bench.png'
+	@echo 'make bench-profile where an injected request'"'"'s time goes (function profiler)'
 	@echo 'make kunit         the iommu_fault suite alone, with the tree'"'"'s kunit.py run'
 	@echo '                   and drivers/iommu/.kunitconfig (x86_64 under QEMU)'
 	@echo 'make clean         drop build products (keeps build/linux)'
@@ -96,6 +97,11 @@ test:
 bench: deps ensure-tree
 	@$(S)/bench.sh
 
+# Where an injected request's time goes in the series kernel (function
+# profiler).
+bench-profile: deps ensure-tree
+	@$(S)/bench.sh profile
+
 soak: kernel initramfs
 	@BOOT_VARIANT=soak BOOT_TIMEOUT=$${BOOT_TIMEOUT:-3600} $(S)/boot.sh test || true
 	@$(S)/verdict.py --soak
@@ -112,7 +118,7 @@ clean:
 	rm -rf build/kernel build/initramfs build/initramfs.cpio.gz build/selftests \
 		build/kernel-arm64 build/initramfs-arm64 build/initramfs-arm64.cpio.gz \
 		build/selftests-arm64 build/busybox-arm64 build/logs \
-		build/kernel-bench build/kernel-6.12 build/bench
+		build/kernel-bench build/kernel-6.12 build/kernel-prof build/bench
 
 distclean:
 	@$(S)/export.sh --safe-to-replace || { echo 'build/linux holds unexported work'; exit 1; }

@@ -30,6 +30,8 @@ NAMES = {
     "lat_p99": "one request, inject to answered: p99",
     "lookup": "round trip of one more request with P pending",
     "disarm": "disarm (detach) with P pending",
+    "inject_parse_only": "ours: a write the injector refuses at parsing",
+    "inject_not_armed": "ours: a one-line write to a device not armed",
 }
 ORDER = ["user", "trip", "inject", "lat_p50", "lat_p99", "lookup", "disarm"]
 
@@ -79,7 +81,9 @@ def main(d):
             if a and b and a[0] > 0 and b[0] > 0:
                 # Rates: more is faster; times: less is faster.
                 ratios.append(a[0] / b[0] if unit.endswith("/s") else b[0] / a[0])
-        if len(ours) != len(rounds) or len(theirs) != len(rounds):
+        # A side either gives a figure in every round or never (the
+        # injection breakdown is ours alone).
+        if len(ours) not in (0, len(rounds)) or len(theirs) not in (0, len(rounds)):
             complete = False
         mo = statistics.median(ours) if ours else None
         mt = statistics.median(theirs) if theirs else None
@@ -127,7 +131,7 @@ def plot(d, medians):
     script = """
 set terminal pngcairo size 1200,500 font ",10"
 set output '%(d)s/bench.png'
-set multiplot layout 1,2 title "Page request round trip, QEMU TCG x86_64, medians of the rounds"
+set multiplot layout 1,2 title "Page request round trip, QEMU TCG x86\\_64, medians of the rounds"
 set logscale x 2
 set logscale y
 set xlabel "batch size B"

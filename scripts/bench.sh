@@ -12,6 +12,11 @@
 # measured for $BENCH_SECONDS (1) s, and scripts/bench.py prints the table
 # (ours/iommufd ratios, min/median/max over the rounds) and draws
 # build/bench/bench.png. Nothing here passes or fails on speed.
+#
+# bench.sh profile (make bench-profile) instead builds the series kernel
+# with the function profiler (build/kernel-prof), runs batches of injected
+# requests through the fault ring under it and prints where the time goes
+# (build/bench/profile.txt).
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -24,7 +29,51 @@ k61=$BUILD/kernel-bench
 k612=$BUILD/kernel-6.12
 mkdir -p "$bdir"
 
+mode=${1:-bench}
+kc=$TOP/config/kernel
+bc=$TOP/config/bench
+series_frags="$kc/base.config $kc/vfio.config $kc/x86_64/machine.config $bc/common.config"
+
 "$TOP/scripts/deps.sh" bench
+
+# One initramfs, every client; wb.bench= picks one.
+initramfs() {
+	local root=$bdir/root
+	rm -rf "$root"
+	mkdir -p "$root"/{bin,dev,proc,sys,tmp,bench}
+	cp /bin/busybox "$root/bin/busybox"
+	for app in $(/bin/busybox --list); do
+		[ "$app" = busybox ] || ln -s busybox "$root/bin/$app"
+	done
+	install -m 0755 "$TOP/initramfs/init" "$root/init"
+	install -m 0755 "$TOP/bench/fault_bench_profile" "$root/bench/"
+	gcc -static -O2 -Wall -DBENCH_VFIO -isystem "$k61/usr/include" \
+		-I"$TREE/tools/testing/selftests/vfio" \
+		-o "$root/bench/fault_bench_vfio" "$TOP/bench/fault_bench.c"
+	if [ -d "$k612/usr/include" ]; then
+		gcc -static -O2 -Wall -DBENCH_IOMMUFD -isystem "$k612/usr/include" \
+			-I"$t612/drivers/iommu/iommufd" \
+			-o "$root/bench/fault_bench_iommufd" "$TOP/bench/fault_bench.c"
+	fi
+	(cd "$root" && find . -print0 | LC_ALL=C sort -z |
+		cpio --null -o -H newc --reproducible -R 0:0 --quiet) |
+		gzip -n -1 >"$bdir/initramfs.cpio.gz"
+}
+
+if [ "$mode" = profile ]; then
+	kprof=$BUILD/kernel-prof
+	WB_KOBJ=$kprof WB_FRAGMENTS="$series_frags $bc/profile.config" \
+		"$TOP/scripts/kernel.sh" build
+	k61=$kprof
+	initramfs
+	WB_KERNEL=$kprof/$KIMAGE WB_INITRD=$bdir/initramfs.cpio.gz \
+		BENCH_SIDE=profile BENCH_SECONDS=${BENCH_SECONDS:-2} \
+		BENCH_LOG=$bdir/profile.log "$TOP/scripts/boot.sh" bench
+	grep -v '^workbench:' "$bdir/profile.log" >"$bdir/profile.txt"
+	printf '%-32s %10s %14s %12s\n' function hits "total (us)" "avg (us)"
+	awk '{ printf "%-32s %10s %14s %12s\n", $1, $2, $3, $5 }' "$bdir/profile.txt"
+	exit 0
+fi
 
 # Debian's 6.12 source, unpacked once per package version.
 if [ "$(cat "$t612/.workbench-version" 2>/dev/null)" != "$BENCH_DEB_VERSION" ]; then
@@ -35,11 +84,8 @@ if [ "$(cat "$t612/.workbench-version" 2>/dev/null)" != "$BENCH_DEB_VERSION" ]; 
 	echo "$BENCH_DEB_VERSION" >"$t612/.workbench-version"
 fi
 
-kc=$TOP/config/kernel
-bc=$TOP/config/bench
 t0=$(now)
-WB_KOBJ=$k61 WB_FRAGMENTS="$kc/base.config $kc/vfio.config $kc/x86_64/machine.config $bc/common.config" \
-	"$TOP/scripts/kernel.sh" build
+WB_KOBJ=$k61 WB_FRAGMENTS="$series_frags" "$TOP/scripts/kernel.sh" build
 # The same fragments on 6.12; those of this series' symbols (the injector)
 # and a few 6.1 ones that 6.12 dropped are reported and left out: lenient.
 WB_TREE=$t612 WB_KOBJ=$k612 KCONFIG_LENIENT=1 \
@@ -48,23 +94,7 @@ WB_TREE=$t612 WB_KOBJ=$k612 KCONFIG_LENIENT=1 \
 grep -qx CONFIG_IOMMUFD_TEST=y "$k612/.config" || die "6.12 kernel without CONFIG_IOMMUFD_TEST"
 note "kernels ready in $(($(now) - t0)) s"
 
-# One initramfs, both clients; wb.bench= picks one.
-root=$bdir/root
-rm -rf "$root"
-mkdir -p "$root"/{bin,dev,proc,sys,tmp,bench}
-cp /bin/busybox "$root/bin/busybox"
-for app in $(/bin/busybox --list); do
-	[ "$app" = busybox ] || ln -s busybox "$root/bin/$app"
-done
-install -m 0755 "$TOP/initramfs/init" "$root/init"
-gcc -static -O2 -Wall -DBENCH_VFIO -isystem "$k61/usr/include" \
-	-I"$TREE/tools/testing/selftests/vfio" \
-	-o "$root/bench/fault_bench_vfio" "$TOP/bench/fault_bench.c"
-gcc -static -O2 -Wall -DBENCH_IOMMUFD -isystem "$k612/usr/include" \
-	-I"$t612/drivers/iommu/iommufd" \
-	-o "$root/bench/fault_bench_iommufd" "$TOP/bench/fault_bench.c"
-(cd "$root" && find . -print0 | LC_ALL=C sort -z |
-	cpio --null -o -H newc --reproducible -R 0:0 --quiet) | gzip -n -1 >"$bdir/initramfs.cpio.gz"
+initramfs
 
 rm -f "$bdir"/round*.log
 for r in $(seq 1 "$rounds"); do
