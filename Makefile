@@ -8,7 +8,7 @@ S := scripts
 
 
 .PHONY: demo ensure-tree help deps tree export export-check kernel initramfs boot shell \
-	verdict check checkpatch run test kunit soak bench bench-profile clean distclean
+	verdict check checkpatch run test kunit soak bench bench-profile test-6.12 clean distclean
 
 help:
 	@echo 'make test          everything, from a fresh machine: deps, tree, kernel,'
@@ -35,6 +35,9 @@ help:
 	@echo 'make bench         page request round trip: this series (6.1, no debug set)'
 	@echo '                   against iommufd'"'"'s fault queue (Debian 6.12, mock device),'
 	@echo '                   alternating boots; table + build/bench/bench.png'
+	@echo 'make test-6.12     the second series (patches-6.12/: iommufd fault cookies on'
+	@echo '                   Debian 6.12): tree, checkpatch, debug kernel, selftests with'
+	@echo '                   and without it; ends with "N passed, N failed"'
 	@echo 'make bench-profile where an injected request'"'"'s time goes (function profiler)'
 	@echo 'make kunit         the iommu_fault suite alone, with the tree'"'"'s kunit.py run'
 	@echo '                   and drivers/iommu/.kunitconfig (x86_64 under QEMU)'
@@ -97,6 +100,10 @@ test:
 bench: deps ensure-tree
 	@$(S)/bench.sh
 
+# The second series: iommufd's fault queue on Debian's 6.12 (patches-6.12/).
+test-6.12: deps
+	@$(S)/test-6.12.sh
+
 # Where an injected request's time goes in the series kernel (function
 # profiler).
 bench-profile: deps ensure-tree
@@ -118,7 +125,8 @@ clean:
 	rm -rf build/kernel build/initramfs build/initramfs.cpio.gz build/selftests \
 		build/kernel-arm64 build/initramfs-arm64 build/initramfs-arm64.cpio.gz \
 		build/selftests-arm64 build/busybox-arm64 build/logs \
-		build/kernel-bench build/kernel-6.12 build/kernel-prof build/bench
+		build/kernel-bench build/kernel-6.12 build/kernel-prof build/bench \
+		build/kernel-6.12-series build/initramfs-6.12 build/initramfs-6.12.cpio.gz
 
 distclean:
 	@$(S)/export.sh --safe-to-replace || { echo 'build/linux holds unexported work'; exit 1; }

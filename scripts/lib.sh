@@ -38,6 +38,9 @@ DEB_TARBALL=/usr/src/linux-source-6.1.tar.xz
 BENCH_DEB_PKG=linux-source-6.12
 BENCH_DEB_VERSION=6.12.117-1~deb12u1
 BENCH_DEB_TARBALL=/usr/src/linux-source-6.12.tar.xz
+# The date of that package's changelog entry: the 6.12 base commit's date
+# (make test-6.12, the second series).
+BENCH_BASE_DATE="Sat, 14 Nov 2026 13:56:01 +0100"
 # Identity and date of the base commit: the package's maintainer and the
 # date of its changelog entry, so the base hash is the same everywhere.
 BASE_IDENT_NAME="Debian Kernel Team"

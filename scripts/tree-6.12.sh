@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# build/linux-6.12-series = Debian's linux-source-6.12 (pinned) as one
+# deterministic base commit, tagged "base", plus patches-6.12/ applied with
+# git am: the second series, for iommufd's fault queue (make test-6.12).
+# Like tree.sh for 6.1: fixed identities and dates, so the base hash is
+# config/base-commit-6.12 on every machine and no git identity is needed.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+t=$BUILD/linux-6.12-series
+want=$(cat "$TOP/config/base-commit-6.12")
+"$TOP/scripts/deps.sh" bench
+
+if [ "$(git -C "$t" rev-parse -q --verify base 2>/dev/null)" != "$want" ]; then
+	note "making ${t#"$TOP"/} from $BENCH_DEB_TARBALL"
+	rm -rf "$t"
+	mkdir -p "$t"
+	tar -C "$t" --strip-components=1 -xf "$BENCH_DEB_TARBALL"
+	(
+		cd "$t"
+		export GIT_AUTHOR_NAME="$BASE_IDENT_NAME" GIT_AUTHOR_EMAIL="$BASE_IDENT_EMAIL" \
+			GIT_COMMITTER_NAME="$BASE_IDENT_NAME" GIT_COMMITTER_EMAIL="$BASE_IDENT_EMAIL" \
+			GIT_AUTHOR_DATE="$BENCH_BASE_DATE" GIT_COMMITTER_DATE="$BENCH_BASE_DATE"
+		git init -q -b series
+		# Debian's top-level .gitignore ends with "/*": add by force.
+		git add -f -A .
+		git commit -q -m "Linux 6.12 from Debian $BENCH_DEB_PKG $BENCH_DEB_VERSION"
+		git tag base
+	)
+	got=$(git -C "$t" rev-parse base)
+	[ "$got" = "$want" ] || die "6.12 base commit is $got, config/base-commit-6.12 says $want"
+fi
+git -C "$t" checkout -q -B series base
+GIT_COMMITTER_NAME="$TREE_IDENT_NAME" GIT_COMMITTER_EMAIL="$TREE_IDENT_EMAIL" \
+	git -C "$t" -c user.name="$TREE_IDENT_NAME" -c user.email="$TREE_IDENT_EMAIL" \
+	am -q --committer-date-is-author-date "$TOP"/patches-6.12/0*.patch
+note "${t#"$TOP"/}: base $(git -C "$t" rev-parse --short base) + $(git -C "$t" rev-list --count base..HEAD) patches"
