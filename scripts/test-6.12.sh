@@ -71,7 +71,17 @@ install -m 0755 "$TOP/initramfs/init" "$root/init"
 make -s -C "$t/tools/testing/selftests/iommu" OUTPUT="$root/bench" \
 	KHDR_INCLUDES="-isystem $kobj/usr/include" LDFLAGS=-static \
 	"$root/bench/iommufd_fault"
-printf '#!/bin/sh\n/bench/iommufd_fault\n' >"$root/bench/fault_bench_selftest"
+# The tests, then a kmemleak scan whose report lands on the console.
+cat >"$root/bench/fault_bench_selftest" <<'SH'
+#!/bin/sh
+/bench/iommufd_fault
+rc=$?
+if [ -w /sys/kernel/debug/kmemleak ]; then
+	echo scan >/sys/kernel/debug/kmemleak
+	cat /sys/kernel/debug/kmemleak >/dev/console
+fi
+exit $rc
+SH
 chmod +x "$root/bench/fault_bench_selftest"
 (cd "$root" && find . -print0 | LC_ALL=C sort -z |
 	cpio --null -o -H newc --reproducible -R 0:0 --quiet) | gzip -n -1 >"$root.cpio.gz"

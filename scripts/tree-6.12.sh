@@ -34,5 +34,5 @@ fi
 git -C "$t" checkout -q -B series base
 GIT_COMMITTER_NAME="$TREE_IDENT_NAME" GIT_COMMITTER_EMAIL="$TREE_IDENT_EMAIL" \
 	git -C "$t" -c user.name="$TREE_IDENT_NAME" -c user.email="$TREE_IDENT_EMAIL" \
-	am -q --committer-date-is-author-date "$TOP"/patches-6.12/0*.patch
+	am -q --committer-date-is-author-date "$TOP"/patches-6.12/0[0-9][0-9][1-9]-*.patch
 note "${t#"$TOP"/}: base $(git -C "$t" rev-parse --short base) + $(git -C "$t" rev-list --count base..HEAD) patches"
