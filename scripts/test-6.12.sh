@@ -4,7 +4,8 @@
 # Debian's 6.12) built, booted and tested the way make test does the first:
 #
 #   1. build/linux-6.12-series = pinned base + patches-6.12 (tree-6.12.sh);
-#   2. checkpatch --strict on every patch;
+#   2. checkpatch --strict on every patch; every commit builds; no new W=1
+#      or sparse warning in the C files the series touches;
 #   3. the kernel with the debug set (KASAN, lockdep, DEBUG_LIST, kmemleak)
 #      and CONFIG_IOMMUFD_TEST in build/kernel-6.12-series;
 #   4. tools/testing/selftests/iommu/iommufd_fault, static;
@@ -47,8 +48,42 @@ done
 kc=$TOP/config/kernel
 bc=$TOP/config/bench
 frags="$kc/base.config $kc/vfio.config $kc/x86_64/machine.config $bc/common.config $bc/iommufd-6.12.config"
+# Every commit builds (oldest first, HEAD last, so the tree ends at HEAD),
+# and W=1 + sparse find nothing new in the C files the series touches
+# (line numbers dropped, base against HEAD).
+files=$(git -C "$t" diff --name-only base..series -- '*.c' | grep -v '^tools/' || true)
+warnings() {
+	local f
+	for f in $files; do
+		WB_TREE=$t WB_KOBJ=$kobj "$TOP/scripts/kernel.sh" make W=1 C=2 \
+			CHECK=sparse "${f%.c}.o" 2>&1 |
+			grep -E 'warning:|error:' | sed -E 's/:[0-9]+(:[0-9]+)?:/:/' || true
+	done | sort -u
+}
 WB_TREE=$t WB_KOBJ=$kobj KCONFIG_LENIENT=1 WB_FRAGMENTS="$frags $kc/debug.config" \
-	"$TOP/scripts/kernel.sh" build
+	"$TOP/scripts/kernel.sh" config
+git -C "$t" checkout -q base
+warnings >"$logs/warnings-base.txt"
+for c in $(git -C "$t" rev-list --reverse base..series); do
+	git -C "$t" checkout -q "$c"
+	subj=$(git -C "$t" log -1 --format=%s "$c")
+	if WB_TREE=$t WB_KOBJ=$kobj KCONFIG_LENIENT=1 WB_FRAGMENTS="$frags $kc/debug.config" \
+		"$TOP/scripts/kernel.sh" build >"$logs/build.log" 2>&1; then
+		record "builds: $subj" ok ""
+	else
+		record "builds: $subj" fail "see $logs/build.log"
+	fi
+done
+git -C "$t" checkout -q series
+warnings >"$logs/warnings-head.txt"
+new=$(comm -13 "$logs/warnings-base.txt" "$logs/warnings-head.txt")
+if [ -z "$new" ]; then
+	record "no new W=1/sparse warning in $(echo $files)" ok \
+		"$(wc -l <"$logs/warnings-base.txt") at base"
+else
+	record "no new W=1/sparse warning in $(echo $files)" fail "$(printf '%s' "$new" | head -2 | tr '\n' ' ')"
+fi
+
 # The unpatched kernel of make bench, for step 6 (unpacked and built once).
 t612=$BUILD/linux-6.12
 if [ "$(cat "$t612/.workbench-version" 2>/dev/null)" != "$BENCH_DEB_VERSION" ]; then
