@@ -20,6 +20,7 @@ STALE = ["fault.late_response_after_reattach_is_refused",
          "fault.two_pending_at_detach_then_a_third",
          "fault.repeated_response_completes_no_newer_group"]
 DETACH = "fault.detach_answers_what_is_pending"
+WRAP = "fault.cookies_wrap_past_the_32_bit_limit"
 
 
 def results(path):
@@ -38,8 +39,10 @@ def main(logs):
             name, status, detail = (line.rstrip("\n").split("\t") + ["", ""])[:3]
             rows.append((name, status == "ok", detail))
     series = results(os.path.join(logs, "series.log")) or {}
-    for name in STALE + [DETACH]:
+    for name in STALE + [WRAP, DETACH]:
         rows.append(("with the series: " + name, series.get(name) is True, ""))
+    rows.append(("with the series: iommufd_fault ran 5 tests and no other",
+                 len(series) == 5, "%d results" % len(series)))
     text = None
     try:
         text = open(os.path.join(logs, "series-console.log"), encoding="utf-8",
