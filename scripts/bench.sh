@@ -39,13 +39,7 @@ series_frags="$kc/base.config $kc/vfio.config $kc/x86_64/machine.config $bc/comm
 # One initramfs, every client; wb.bench= picks one.
 initramfs() {
 	local root=$bdir/root
-	rm -rf "$root"
-	mkdir -p "$root"/{bin,dev,proc,sys,tmp,bench}
-	cp /bin/busybox "$root/bin/busybox"
-	for app in $(/bin/busybox --list); do
-		[ "$app" = busybox ] || ln -s busybox "$root/bin/$app"
-	done
-	install -m 0755 "$TOP/initramfs/init" "$root/init"
+	bench_root "$root"
 	install -m 0755 "$TOP/bench/fault_bench_profile" "$root/bench/"
 	gcc -static -O2 -Wall -DBENCH_VFIO -isystem "$k61/usr/include" \
 		-I"$TREE/tools/testing/selftests/vfio" \
@@ -55,9 +49,7 @@ initramfs() {
 			-I"$t612/drivers/iommu/iommufd" \
 			-o "$root/bench/fault_bench_iommufd" "$TOP/bench/fault_bench.c"
 	fi
-	(cd "$root" && find . -print0 | LC_ALL=C sort -z |
-		cpio --null -o -H newc --reproducible -R 0:0 --quiet) |
-		gzip -n -1 >"$bdir/initramfs.cpio.gz"
+	pack_root "$root" "$bdir/initramfs.cpio.gz"
 }
 
 if [ "$mode" = profile ]; then
@@ -75,14 +67,7 @@ if [ "$mode" = profile ]; then
 	exit 0
 fi
 
-# Debian's 6.12 source, unpacked once per package version.
-if [ "$(cat "$t612/.workbench-version" 2>/dev/null)" != "$BENCH_DEB_VERSION" ]; then
-	note "unpacking $BENCH_DEB_TARBALL into ${t612#"$TOP"/}"
-	rm -rf "$t612" "$BUILD/linux-source-6.12"
-	tar -C "$BUILD" -xf "$BENCH_DEB_TARBALL"
-	mv "$BUILD/linux-source-6.12" "$t612"
-	echo "$BENCH_DEB_VERSION" >"$t612/.workbench-version"
-fi
+unpack_612
 
 t0=$(now)
 WB_KOBJ=$k61 WB_FRAGMENTS="$series_frags" "$TOP/scripts/kernel.sh" build

@@ -62,3 +62,32 @@ note() { printf '==> %s\n' "$*" >&2; }
 
 # Seconds since the epoch, for stage timings.
 now() { date +%s; }
+
+# A bare x86_64 initramfs tree in $1 for make bench and make test-6.12:
+# the host's static busybox, initramfs/init, an empty /bench for the
+# programs the caller adds. pack_root $1 $2 makes the cpio archive $2.
+bench_root() {
+	rm -rf "$1"
+	mkdir -p "$1"/{bin,dev,proc,sys,tmp,bench}
+	cp /bin/busybox "$1/bin/busybox"
+	for app in $(/bin/busybox --list); do
+		[ "$app" = busybox ] || ln -s busybox "$1/bin/$app"
+	done
+	install -m 0755 "$TOP/initramfs/init" "$1/init"
+}
+pack_root() {
+	(cd "$1" && find . -print0 | LC_ALL=C sort -z |
+		cpio --null -o -H newc --reproducible -R 0:0 --quiet) | gzip -n -1 >"$2"
+}
+
+# build/linux-6.12: Debian's 6.12 source, unpacked once per package version
+# (make bench's comparison kernel, make test-6.12's unpatched one).
+unpack_612() {
+	local t=$BUILD/linux-6.12
+	[ "$(cat "$t/.workbench-version" 2>/dev/null)" != "$BENCH_DEB_VERSION" ] || return 0
+	note "unpacking $BENCH_DEB_TARBALL into ${t#"$TOP"/}"
+	rm -rf "$t" "$BUILD/linux-source-6.12"
+	tar -C "$BUILD" -xf "$BENCH_DEB_TARBALL"
+	mv "$BUILD/linux-source-6.12" "$t"
+	echo "$BENCH_DEB_VERSION" >"$t/.workbench-version"
+}

@@ -88,23 +88,12 @@ fi
 
 # The unpatched kernel of make bench, for step 6 (unpacked and built once).
 t612=$BUILD/linux-6.12
-if [ "$(cat "$t612/.workbench-version" 2>/dev/null)" != "$BENCH_DEB_VERSION" ]; then
-	rm -rf "$t612" "$BUILD/linux-source-6.12"
-	tar -C "$BUILD" -xf "$BENCH_DEB_TARBALL"
-	mv "$BUILD/linux-source-6.12" "$t612"
-	echo "$BENCH_DEB_VERSION" >"$t612/.workbench-version"
-fi
+unpack_612
 WB_TREE=$t612 WB_KOBJ=$BUILD/kernel-6.12 KCONFIG_LENIENT=1 WB_FRAGMENTS="$frags" \
 	"$TOP/scripts/kernel.sh" build
 
 root=$BUILD/initramfs-6.12
-rm -rf "$root"
-mkdir -p "$root"/{bin,dev,proc,sys,tmp,bench}
-cp /bin/busybox "$root/bin/busybox"
-for app in $(/bin/busybox --list); do
-	[ "$app" = busybox ] || ln -s busybox "$root/bin/$app"
-done
-install -m 0755 "$TOP/initramfs/init" "$root/init"
+bench_root "$root"
 make -s -C "$t/tools/testing/selftests/iommu" OUTPUT="$root/bench" \
 	KHDR_INCLUDES="-isystem $kobj/usr/include" LDFLAGS=-static \
 	"$root/bench/iommufd_fault"
@@ -120,8 +109,7 @@ fi
 exit $rc
 SH
 chmod +x "$root/bench/fault_bench_selftest"
-(cd "$root" && find . -print0 | LC_ALL=C sort -z |
-	cpio --null -o -H newc --reproducible -R 0:0 --quiet) | gzip -n -1 >"$root.cpio.gz"
+pack_root "$root" "$root.cpio.gz"
 
 # The mock device needs no VT-d, and 6.12 would give it VT-d's ops (see
 # bench.sh): boot without.
