@@ -34,13 +34,16 @@ BAD_CONSOLE = re.compile(
 
 # vfio_pci_fault_soak's fail-nth walk makes allocations fail on purpose
 # between these two console lines. There, and only there, the report an
-# allocation failure may print (warn_alloc(): a header naming the failure,
-# then the stack) is excused: its header is not a bad line, and the one
-# stack trace that follows it within a few lines is expected. Anything
-# else in the walk (KASAN, lockdep, WARNING, a leak) still fails the run.
+# allocation failure of the test's own task may print (warn_alloc(): a
+# header naming the failure and the task, then the stack) is excused: the
+# one stack trace that follows such a header within a few lines is
+# expected. Anything else in the walk (KASAN, lockdep, WARNING, a leak,
+# another task's report) still fails the run.
 WALK_BEGINS = "vfio_pci_fault_soak: fail-nth walk begins"
 WALK_ENDS = "vfio_pci_fault_soak: fail-nth walk ends"
-ALLOC_REPORT = re.compile(r": (page allocation failure|vmalloc error): ")
+# The header names the failing task: the walk's own (fail-nth fails only
+# the allocations of the task that armed it), comm cut to 15 characters.
+ALLOC_REPORT = re.compile(r"\] vfio_pci_fault_: (page allocation failure|vmalloc error): ")
 ALLOC_REPORT_LINES = 8
 
 passed = failed = skipped = 0
@@ -162,6 +165,7 @@ def console(text, name="console.log"):
             walk = True
         elif WALK_ENDS in line:
             walk = False
+            report_at = None
         elif walk and ALLOC_REPORT.search(line):
             report_at = i
             excused += 1
