@@ -100,6 +100,15 @@ append="$append panic=-1 wb.mode=$mode wb.out=$out_dev"
 qemu+=("${devices[@]}"
 	-kernel "$kernel" -initrd "$initrd" -append "$append ${BOOT_APPEND:-}")
 
+# Run the guest to its end: its test output to $1, its console to $2, at
+# most $3 seconds. Returns QEMU's status (124: timed out).
+guest() {
+	out_to file "$1"
+	timeout --foreground -k 10 "$3" "${qemu[@]}" -serial "file:$2" \
+		"${out[@]}" </dev/null
+}
+
+rc=0
 case "$mode" in
 test)
 	rm -f "$logs/${prefix}console.log" "$logs/${prefix}kselftest.log"
@@ -112,21 +121,13 @@ test)
 	exit $rc
 	;;
 demo)
-	rc=0
-	out_to file "$logs/demo.log"
-	timeout --foreground -k 10 "${BOOT_TIMEOUT:-600}" "${qemu[@]}" \
-		-serial "file:$logs/demo-console.log" "${out[@]}" \
-		</dev/null || rc=$?
+	guest "$logs/demo.log" "$logs/demo-console.log" "${BOOT_TIMEOUT:-600}" || rc=$?
 	cat "$logs/demo.log"
 	grep -q "^workbench: demo end rc=0" "$logs/demo.log" || exit 1
 	exit $rc
 	;;
 bench)
-	rc=0
-	out_to file "$BENCH_LOG"
-	timeout --foreground -k 10 "${BOOT_TIMEOUT:-900}" "${qemu[@]}" \
-		-serial "file:${BENCH_LOG%.log}-console.log" "${out[@]}" \
-		</dev/null || rc=$?
+	guest "$BENCH_LOG" "${BENCH_LOG%.log}-console.log" "${BOOT_TIMEOUT:-900}" || rc=$?
 	grep -q "^workbench: bench end rc=0" "$BENCH_LOG" ||
 		die "bench boot failed (see $BENCH_LOG and ${BENCH_LOG%.log}-console.log)"
 	exit $rc
