@@ -48,6 +48,11 @@ ALLOC_REPORT_LINES = 8
 
 passed = failed = skipped = 0
 problems = []
+# What each failure printed, shown after the failures (CI's output is often
+# read from its tail only): per failed kselftest, its own log lines; per
+# console, the first bad line and the lines after it (the stack).
+evidence = []
+EVIDENCE_LINES = 24
 
 
 def fail(msg):
@@ -120,6 +125,9 @@ def kselftests(text, listfile="config/selftests", log="kselftest.log"):
     global passed, skipped
     if text is None or "workbench: selftests end" not in text:
         fail("kselftest: the run did not finish (see %s)" % log)
+        if text:
+            evidence.append((os.path.basename(log) + " (its end)",
+                             text.rstrip().splitlines()[-8:]))
     text = text or ""
     runs = dict(re.findall(r"^### begin (\S+)\n(.*?)^### end \1 rc=", text, re.S | re.M))
     rcs = dict(re.findall(r"^### end (\S+) rc=(\d+)", text, re.M))
@@ -139,6 +147,7 @@ def kselftests(text, listfile="config/selftests", log="kselftest.log"):
             else:
                 f += 1
                 problems.append("kselftest: %s: %s failed" % (prog, name))
+                test_evidence(prog, body, name)
         print("kselftest %-40s %3d passed %3d failed %3d skipped" % (prog, p, f, s))
         passed += p
         skipped += s
@@ -150,6 +159,18 @@ def kselftests(text, listfile="config/selftests", log="kselftest.log"):
                  % (prog, plan.group(1), len(results)))
         if rcs.get(prog) != "0":
             fail("kselftest: %s exited with %s" % (prog, rcs.get(prog)))
+
+
+def test_evidence(prog, body, name):
+    """The log lines of the failed test @name of @prog (asserts, TH_LOG)."""
+    name = name.split(" #")[0].strip()
+    block = re.search(r"^#\s+RUN\s+%s \.\.\.\n(.*?)^not ok \d+ %s"
+                      % (re.escape(name), re.escape(name)), body, re.S | re.M)
+    if not block:
+        return
+    lines = [l for l in block.group(1).splitlines()
+             if not re.match(r"#\s+(OK|FAIL|SKIP)\s", l)]
+    evidence.append(("%s: %s" % (prog, name), lines[:6]))
 
 
 def console(text, name="console.log"):
@@ -177,6 +198,15 @@ def console(text, name="console.log"):
             bad.append(line)
     for line in bad[:20]:
         problems.append("console: " + line.strip())
+    if bad:
+        lines = text.splitlines()
+        first = lines.index(bad[0])
+        if bad[0].startswith("boot: TIMEOUT"):
+            # A hang: what the console said last.
+            evidence.append((name + " before the timeout",
+                             [l.rstrip() for l in lines[max(0, first - 12):first + 1]]))
+        else:
+            evidence.append((name, [l.rstrip() for l in lines[first:first + 16]]))
     if bad:
         globals()["failed"] += 1
     note = ("%d bad line(s)" % len(bad) if bad else "clean")
@@ -212,6 +242,7 @@ def judge(arch):
     logs = os.path.join(LOGS, sub) if sub else LOGS
     before = (passed, failed, skipped)
     outer, problems = problems, []
+    ev0 = len(evidence)
     print("== %s (%s): %s" % (arch, machine, logs))
     console_path = os.path.join(logs, "console.log")
     con = read(console_path)
@@ -236,6 +267,7 @@ def judge(arch):
     print("%s: %d passed, %d failed, %d skipped"
           % (arch, passed - before[0], failed - before[1], skipped - before[2]))
     problems = outer + ["%s: %s" % (arch, p) for p in problems]
+    evidence[ev0:] = [("%s: %s" % (arch, t), l) for t, l in evidence[ev0:]]
     if failed != before[1]:
         problems.append("%s: logs: %s/{,noiommu-}{console,kselftest}.log"
                         % (arch, logs))
@@ -270,6 +302,14 @@ def main():
         judge(arch)
     for p in problems:
         print("FAIL: " + p)
+    budget = EVIDENCE_LINES
+    for title, lines in evidence:
+        if budget <= 1:
+            break
+        print("-- %s" % title)
+        for l in lines[:budget - 1]:
+            print("   " + l)
+        budget -= 1 + min(len(lines), budget - 1)
     line = "%d passed, %d failed" % (passed, failed)
     if skipped:
         line += ", %d skipped" % skipped
