@@ -131,6 +131,7 @@ def kselftests(text, listfile="config/selftests", log="kselftest.log"):
     text = text or ""
     runs = dict(re.findall(r"^### begin (\S+)\n(.*?)^### end \1 rc=", text, re.S | re.M))
     rcs = dict(re.findall(r"^### end (\S+) rc=(\d+)", text, re.M))
+    secs = dict(re.findall(r"^### end (\S+) rc=\d+ secs=(\d+)", text, re.M))
     for prog in listed(listfile):
         if prog not in runs:
             fail("kselftest: expected program %s did not run" % prog)
@@ -148,7 +149,8 @@ def kselftests(text, listfile="config/selftests", log="kselftest.log"):
                 f += 1
                 problems.append("kselftest: %s: %s failed" % (prog, name))
                 test_evidence(prog, body, name)
-        print("kselftest %-40s %3d passed %3d failed %3d skipped" % (prog, p, f, s))
+        print("kselftest %-40s %3d passed %3d failed %3d skipped%s"
+              % (prog, p, f, s, " (%s s)" % secs[prog] if prog in secs else ""))
         passed += p
         skipped += s
         globals()["failed"] += f
