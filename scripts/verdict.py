@@ -50,7 +50,8 @@ passed = failed = skipped = 0
 problems = []
 # What each failure printed, shown after the failures (CI's output is often
 # read from its tail only): per failed kselftest, its own log lines; per
-# console, the first bad line and the lines after it (the stack).
+# console, the first bad line and the lines after it (the stack), or its
+# last lines before a boot's timeout.
 evidence = []
 EVIDENCE_LINES = 24
 
@@ -126,7 +127,7 @@ def kselftests(text, listfile="config/selftests", log="kselftest.log"):
     if text is None or "workbench: selftests end" not in text:
         fail("kselftest: the run did not finish (see %s)" % log)
         if text:
-            evidence.append((os.path.basename(log) + " (its end)",
+            evidence.append(("log", os.path.basename(log) + " (its end)",
                              text.rstrip().splitlines()[-8:]))
     text = text or ""
     runs = dict(re.findall(r"^### begin (\S+)\n(.*?)^### end \1 rc=", text, re.S | re.M))
@@ -172,7 +173,7 @@ def test_evidence(prog, body, name):
         return
     lines = [l for l in block.group(1).splitlines()
              if not re.match(r"#\s+(OK|FAIL|SKIP)\s", l)]
-    evidence.append(("%s: %s" % (prog, name), lines[:6]))
+    evidence.append(("test", "%s: %s" % (prog, name), lines[:5]))
 
 
 def console(text, name="console.log"):
@@ -205,10 +206,11 @@ def console(text, name="console.log"):
         first = lines.index(bad[0])
         if bad[0].startswith("boot: TIMEOUT"):
             # A hang: what the console said last.
-            evidence.append((name + " before the timeout",
-                             [l.rstrip() for l in lines[max(0, first - 12):first + 1]]))
+            evidence.append(("console", name + " before the timeout",
+                             [l.rstrip() for l in lines[max(0, first - 11):first + 1]]))
         else:
-            evidence.append((name, [l.rstrip() for l in lines[first:first + 16]]))
+            evidence.append(("console", name,
+                             [l.rstrip() for l in lines[first:first + 12]]))
     if bad:
         globals()["failed"] += 1
     note = ("%d bad line(s)" % len(bad) if bad else "clean")
@@ -269,7 +271,7 @@ def judge(arch):
     print("%s: %d passed, %d failed, %d skipped"
           % (arch, passed - before[0], failed - before[1], skipped - before[2]))
     problems = outer + ["%s: %s" % (arch, p) for p in problems]
-    evidence[ev0:] = [("%s: %s" % (arch, t), l) for t, l in evidence[ev0:]]
+    evidence[ev0:] = [(k, "%s: %s" % (arch, t), l) for k, t, l in evidence[ev0:]]
     if failed != before[1]:
         problems.append("%s: logs: %s/{,noiommu-}{console,kselftest}.log"
                         % (arch, logs))
@@ -304,8 +306,12 @@ def main():
         judge(arch)
     for p in problems:
         print("FAIL: " + p)
+    # The first failed test, then the consoles and logs, then the other
+    # tests, as far as the budget goes.
+    tests = [e for e in evidence if e[0] == "test"]
     budget = EVIDENCE_LINES
-    for title, lines in evidence:
+    for _, title, lines in (tests[:1] + [e for e in evidence if e[0] != "test"]
+                            + tests[1:]):
         if budget <= 1:
             break
         print("-- %s" % title)
