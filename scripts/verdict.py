@@ -136,6 +136,14 @@ def kselftests(text, listfile="config/selftests", log="kselftest.log"):
     for prog in listed(listfile):
         if prog not in runs:
             fail("kselftest: expected program %s did not run" % prog)
+            # Begun, never ended (a hang, a boot timeout): what its tests
+            # that failed before that printed.
+            begun = re.search(r"^### begin %s\n(.*)" % re.escape(prog), text,
+                              re.S | re.M)
+            if begun:
+                body = begun.group(1).split("\n### begin ")[0]
+                for name in re.findall(r"^not ok \d+ (.*)$", body, re.M):
+                    test_evidence(prog, body, name)
             continue
         body = runs[prog]
         plan = re.search(r"^1\.\.(\d+)", body, re.M)
@@ -173,14 +181,15 @@ def test_evidence(prog, body, name):
         return
     lines = [l for l in block.group(1).splitlines()
              if not re.match(r"#\s+(OK|FAIL|SKIP)\s", l)]
-    evidence.append(("test", "%s: %s" % (prog, name), lines[:5]))
+    # The assert or the timeout comes last.
+    evidence.append(("test", "%s: %s" % (prog, name), lines[-5:]))
 
 
 def console(text, name="console.log"):
     if text is None:
         fail("console: no %s" % name)
         return
-    bad = []
+    bad = []               # (line number, line)
     walk = False
     report_at = None        # line number of an excused allocation report
     excused = 0
@@ -198,19 +207,20 @@ def console(text, name="console.log"):
                     and re.search(r"(?i)Call Trace:", line)):
                 report_at = None
                 continue
-            bad.append(line)
-    for line in bad[:20]:
+            bad.append((i, line))
+    for _, line in bad[:20]:
         problems.append("console: " + line.strip())
-    if bad:
-        lines = text.splitlines()
-        first = lines.index(bad[0])
-        if bad[0].startswith("boot: TIMEOUT"):
-            # A hang: what the console said last.
-            evidence.append(("console", name + " before the timeout",
-                             [l.rstrip() for l in lines[max(0, first - 11):first + 1]]))
-        else:
-            evidence.append(("console", name,
-                             [l.rstrip() for l in lines[first:first + 12]]))
+    lines = text.splitlines()
+    first = next((i for i, l in bad if not l.startswith("boot: TIMEOUT")), None)
+    if first is not None:
+        # The first splat and the stack after it.
+        evidence.append(("console", name,
+                         [l.rstrip() for l in lines[first:first + 12]]))
+    end = next((i for i, l in bad if l.startswith("boot: TIMEOUT")), None)
+    if end is not None:
+        # A hang: what the console said last (heartbeat included).
+        evidence.append(("console", name + " before the timeout",
+                         [l.rstrip() for l in lines[max(0, end - 11):end + 1]]))
     if bad:
         globals()["failed"] += 1
     note = ("%d bad line(s)" % len(bad) if bad else "clean")
