@@ -131,8 +131,8 @@ def kselftests(text, listfile="config/selftests", log="kselftest.log"):
                              text.rstrip().splitlines()[-8:]))
     text = text or ""
     runs = dict(re.findall(r"^### begin (\S+)\n(.*?)^### end \1 rc=", text, re.S | re.M))
-    rcs = dict(re.findall(r"^### end (\S+) rc=(\d+)", text, re.M))
-    secs = dict(re.findall(r"^### end (\S+) rc=\d+ secs=(\d+)", text, re.M))
+    ends = {prog: (rc, secs) for prog, rc, secs in
+            re.findall(r"^### end (\S+) rc=(\d+)(?: secs=(\d+))?", text, re.M)}
     for prog in listed(listfile):
         if prog not in runs:
             fail("kselftest: expected program %s did not run" % prog)
@@ -159,7 +159,7 @@ def kselftests(text, listfile="config/selftests", log="kselftest.log"):
                 problems.append("kselftest: %s: %s failed" % (prog, name))
                 test_evidence(prog, body, name)
         print("kselftest %-40s %3d passed %3d failed %3d skipped%s"
-              % (prog, p, f, s, " (%s s)" % secs[prog] if prog in secs else ""))
+              % (prog, p, f, s, " (%s s)" % ends[prog][1] if ends.get(prog, ("", ""))[1] else ""))
         passed += p
         skipped += s
         globals()["failed"] += f
@@ -168,8 +168,8 @@ def kselftests(text, listfile="config/selftests", log="kselftest.log"):
         elif int(plan.group(1)) != len(results):
             fail("kselftest: %s planned %s tests, reported %d"
                  % (prog, plan.group(1), len(results)))
-        if rcs.get(prog) != "0":
-            fail("kselftest: %s exited with %s" % (prog, rcs.get(prog)))
+        if ends.get(prog, (None,))[0] != "0":
+            fail("kselftest: %s exited with %s" % (prog, ends.get(prog, (None,))[0]))
 
 
 def test_evidence(prog, body, name):
