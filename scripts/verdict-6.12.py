@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 """Judge make test-6.12 from LOGS (build/logs/6.12): results.tsv (checks),
 series.log / series-console.log (the series' kernel: every iommufd_fault
-test passes, console clean by verdict.py's rule) and unpatched.log (6.12
+and iommufd_fail_nth test passes, console clean by verdict.py's rule) and unpatched.log (6.12
 without the series: the stale-response tests fail, the detach test
 passes). Prints one line a result, the failures, and last
 "N passed, N failed". Exits 1 on any failure."""
@@ -41,8 +41,16 @@ def main(logs):
     series = results(os.path.join(logs, "series.log")) or {}
     for name in STALE + [WRAP, DETACH]:
         rows.append(("with the series: " + name, series.get(name) is True, ""))
+    fault = [n for n in series if n.startswith("fault.")]
     rows.append(("with the series: iommufd_fault ran 5 tests and no other",
-                 len(series) == 5, "%d results" % len(series)))
+                 len(fault) == 5, "%d results" % len(fault)))
+    # Upstream's iommufd_fail_nth (7 tests, each walking every allocation
+    # of its ioctls), built by test-6.12.sh against this kernel's uapi.
+    nth = {n: ok for n, ok in series.items() if n.startswith("basic_fail_nth.")}
+    rows.append(("with the series: iommufd_fail_nth ran its 7 tests",
+                 len(nth) == 7, "%d results" % len(nth)))
+    for name in sorted(nth):
+        rows.append(("with the series: iommufd_fail_nth " + name, nth[name], ""))
     text = None
     try:
         text = open(os.path.join(logs, "series-console.log"), encoding="utf-8",
