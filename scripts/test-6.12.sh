@@ -103,8 +103,10 @@ make -s -C "$t/tools/testing/selftests/iommu" OUTPUT="$root/bench" \
 # _test_cmd_get_hw_info() fills iommu_hw_info::in_data_type and the
 # IOMMU_HW_INFO_FLAG_INPUT_TYPE flag, which this kernel's uapi lacks, so the
 # upstream Makefile cannot build the test. Build it from a copy of the header
-# without those two (fail_nth only ever asks for the default type, which is
-# what the kernel answers without them); the test itself is unchanged.
+# without the three lines that use them (fail_nth only ever asks for the
+# default type, which is what the kernel answers without them), with
+# IOMMU_HW_INFO_TYPE_DEFAULT defined as this uapi's IOMMU_HW_INFO_TYPE_NONE
+# (0) for the test's one use of it.
 compat=$BUILD/iommufd-fail-nth
 rm -rf "$compat"
 mkdir -p "$compat"
@@ -116,9 +118,10 @@ sed -e "s#\"\.\./kselftest_harness\.h\"#\"$t/tools/testing/selftests/kselftest_h
 # The test stops a walk at 400 allocations, "an arbitrary limit based on
 # the current kernel situation" by its own comment; with the debug set
 # (KASAN, lockdep, kmemleak) map_two_domains goes past it, so allow 4000,
-# and print how many each test walked.
+# and print how many each test walked (flushed: the test's child ends with
+# _exit()). Nothing else in the test changes.
 sed -e 's/ASSERT_GT(400, nth_state->iteration);/ASSERT_GT(4000, nth_state->iteration);/' \
-	-e 's/^\t\tASSERT_EQ(0, test_result); /\t\tprintf("# " #name ": %u allocations walked\\n", nth_state.iteration); ASSERT_EQ(0, test_result); /' \
+	-e 's/^\t\tASSERT_EQ(0, test_result); /\t\tprintf("# " #name ": %u allocations walked\\n", nth_state.iteration); fflush(stdout); ASSERT_EQ(0, test_result); /' \
 	"$t/tools/testing/selftests/iommu/iommufd_fail_nth.c" >"$compat/iommufd_fail_nth.c"
 grep -q 'ASSERT_GT(4000' "$compat/iommufd_fail_nth.c" &&
 	grep -q 'allocations walked' "$compat/iommufd_fail_nth.c" ||
