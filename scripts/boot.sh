@@ -9,7 +9,9 @@
 #
 #   boot.sh test    console to build/logs/console.log, kselftest output to
 #                   build/logs/kselftest.log, powers off by itself; a hard
-#                   timeout ($BOOT_TIMEOUT seconds) stops a hung guest
+#                   timeout ($BOOT_TIMEOUT seconds) stops a hung guest,
+#                   whose CPUs QEMU's monitor describes first (guest-state.txt,
+#                   a line per CPU in the console log)
 #                   BOOT_VARIANT=noiommu boots without IOMMU, in vfio's
 #                   no-IOMMU mode, runs config/selftests-noiommu, and
 #                   logs to build/logs/noiommu-*.log
@@ -111,13 +113,38 @@ guest() {
 rc=0
 case "$mode" in
 test)
-	rm -f "$logs/${prefix}console.log" "$logs/${prefix}kselftest.log"
+	rm -f "$logs/${prefix}console.log" "$logs/${prefix}kselftest.log" \
+		"$logs/${prefix}guest-state.txt"
 	rc=0
 	out_to file "$logs/${prefix}kselftest.log"
-	timeout --foreground -k 10 "${BOOT_TIMEOUT:-900}" "${qemu[@]}" \
+	# Five seconds before the timeout, ask QEMU's monitor where the
+	# guest's CPUs are (and on x86 what their local APICs hold): a guest
+	# whose CPUs all sleep with a vector stuck in service gets no timer
+	# tick and prints nothing more, not even a hung task report.
+	tmo=${BOOT_TIMEOUT:-900}
+	mon=$(mktemp -u /tmp/wb-qemu-mon.XXXXXX)
+	(
+		trap 'kill $s 2>/dev/null; exit 0' TERM
+		sleep $((tmo > 10 ? tmo - 5 : tmo / 2)) & s=$!
+		wait $s
+		python3 "$TOP/scripts/qemu-state.py" "$mon" \
+			>"$logs/${prefix}guest-state.txt" 2>&1
+	) &
+	watcher=$!
+	timeout --foreground -k 10 "$tmo" "${qemu[@]}" \
 		-serial "file:$logs/${prefix}console.log" "${out[@]}" \
-		</dev/null || rc=$?
-	[ $rc -ne 124 ] || echo "boot: TIMEOUT after ${BOOT_TIMEOUT:-900}s" >>"$logs/${prefix}console.log"
+		-monitor "unix:$mon,server,nowait" </dev/null || rc=$?
+	kill $watcher 2>/dev/null || true
+	wait $watcher 2>/dev/null || true
+	rm -f "$mon"
+	if [ $rc -eq 124 ]; then
+		if [ -s "$logs/${prefix}guest-state.txt" ]; then
+			python3 "$TOP/scripts/qemu-state.py" --summary \
+				"$logs/${prefix}guest-state.txt" | sed 's/^/boot: /' \
+				>>"$logs/${prefix}console.log" || true
+		fi
+		echo "boot: TIMEOUT after ${tmo}s" >>"$logs/${prefix}console.log"
+	fi
 	exit $rc
 	;;
 demo)
