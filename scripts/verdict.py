@@ -258,6 +258,12 @@ def judge(arch):
     outer, problems = problems, []
     ev0 = len(evidence)
     print("== %s (%s): %s" % (arch, machine, logs))
+    # A test boot that froze (a CPU halted with a vector in service) was
+    # booted once more by boot.sh; its logs are *-frozen.*. Say so.
+    for p in ("", "noiommu-", "soak-"):
+        if os.path.exists(os.path.join(logs, p + "guest-state-frozen.txt")):
+            print("note      %sconsole-frozen.log: that boot froze (a CPU halted "
+                  "with a vector in service) and was booted once more" % p)
     console_path = os.path.join(logs, "console.log")
     con = read(console_path)
     if con is not None:
