@@ -260,10 +260,17 @@ def judge(arch):
     print("== %s (%s): %s" % (arch, machine, logs))
     # A test boot that froze (a CPU halted with a vector in service) was
     # booted once more by boot.sh; its logs are *-frozen.*. Say so.
+    # Its console still has to be clean up to where it froze (boot.sh's own
+    # lines aside: the timeout is why it was booted again).
     for p in ("", "noiommu-", "soak-"):
         if os.path.exists(os.path.join(logs, p + "guest-state-frozen.txt")):
             print("note      %sconsole-frozen.log: that boot froze (a CPU halted "
                   "with a vector in service) and was booted once more" % p)
+            text = read(os.path.join(logs, p + "console-frozen.log"))
+            if text is not None:
+                text = "\n".join(l for l in text.splitlines()
+                                 if not l.startswith("boot: "))
+            console(text, p + "console-frozen.log")
     console_path = os.path.join(logs, "console.log")
     con = read(console_path)
     if con is not None:
