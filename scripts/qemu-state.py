@@ -10,8 +10,6 @@ Usage: qemu-state.py SOCKET
        qemu-state.py --summary FILE   one line per CPU from such a dump
        qemu-state.py --frozen FILE    exit 0 if the dump shows a CPU halted
                                       with a vector in service (see below)"""
-import contextlib
-import io
 import re
 import socket
 import sys
@@ -66,8 +64,10 @@ def main(path):
 
 
 def summary(path):
-    """One line per CPU: where it is and, on x86, its local APIC's ISR, IRR
-    and PPR (a vector stuck in service blocks everything at or below it)."""
+    """One line per CPU, returned: where it is and, on x86, its local APIC's
+    ISR, IRR and PPR (a vector stuck in service blocks everything at or
+    below it)."""
+    lines = []
     text = open(path, encoding="utf-8", errors="replace").read()
     regs = re.split(r"^CPU#(\d+)\s*$", text.split("== info lapic")[0], flags=re.M)
     where = {}
@@ -86,7 +86,8 @@ def summary(path):
                 isr.group(1).strip() if isr else "?",
                 irr.group(1).strip() if irr else "?",
                 ppr.group(1) if ppr else "?")
-        print(line)
+        lines.append(line)
+    return lines
 
 
 def frozen(path):
@@ -96,13 +97,11 @@ def frozen(path):
     class, its timer included, reaches it again. Seen under QEMU 7.2 TCG
     (README, "Open: a CI run that timed out")."""
     found = False
-    out = io.StringIO()
     try:
-        with contextlib.redirect_stdout(out):
-            summary(path)
+        lines = summary(path)
     except OSError:
         return False
-    for line in out.getvalue().splitlines():
+    for line in lines:
         m = re.search(r"HLT=1;.* ISR (.*?) IRR", line)
         if m and m.group(1) not in ("(none)", "?"):
             print(line)
@@ -112,7 +111,7 @@ def frozen(path):
 
 if __name__ == "__main__":
     if sys.argv[1] == "--summary":
-        summary(sys.argv[2])
+        print("\n".join(summary(sys.argv[2])))
         sys.exit(0)
     if sys.argv[1] == "--frozen":
         sys.exit(0 if frozen(sys.argv[2]) else 1)
