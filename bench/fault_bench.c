@@ -72,17 +72,18 @@ static unsigned int req_pasid(unsigned long long n)
 #include "vfio_fault_util.h"
 
 #define SIDE "vfio"
-#define INJECT_HOW "one write() to debugfs per batch, a text line per request"
+#define INJECT_HOW "one write() to debugfs per batch, a binary record per request (inject_bin)"
 #define FETCH_HOW "loads from the mapped ring + one pwrite() of the consumer index per batch"
 #define ANSWER_HOW "one pwrite() of the batch into the response region"
 
 static void side_arm(void);
 static void print(const char *metric, int b, int p, double v,
 		  const char *unit);
+static void fetch_answer(int n);
 static struct vfio_dev dev;
 static struct vfio_fault_ring ring;
 static const char *bdf;
-static int inject_fd;
+static int inject_fd, inject_text_fd;
 static const volatile char *map;	/* the ring region, mapped */
 
 typedef struct iommu_fault rec_t;
@@ -110,24 +111,58 @@ static void side_setup(void)
 	if (p == MAP_FAILED)
 		die("mmap ring");
 	map = p;
-	inject_fd = open(FAULT_INJECT_DIR "/inject", O_WRONLY);
+	inject_fd = open(FAULT_INJECT_DIR "/inject_bin", O_WRONLY);
 	if (inject_fd < 0)
+		die("inject_bin");
+	inject_text_fd = open(FAULT_INJECT_DIR "/inject", O_WRONLY);
+	if (inject_text_fd < 0)
 		die("inject");
 }
 
-/* One write() for the whole batch: the injector takes a line per request. */
+/*
+ * One write() for the whole batch: the device's name in 32 bytes, then a
+ * struct iommu_fault_page_request per request.
+ */
 static void side_inject(int n)
 {
-	static char buf[MAX_B * 64];
+	static struct {
+		char name[32];
+		struct iommu_fault_page_request req[MAX_B];
+	} __attribute__((packed)) buf;
+	size_t len = sizeof(buf.name) + n * sizeof(buf.req[0]);
+	int i;
+
+	strncpy(buf.name, bdf, sizeof(buf.name) - 1);
+	for (i = 0; i < n; i++) {
+		buf.req[i] = (struct iommu_fault_page_request) {
+			.flags = IOMMU_FAULT_PAGE_REQUEST_LAST_PAGE |
+				 IOMMU_FAULT_PAGE_REQUEST_PASID_VALID |
+				 IOMMU_FAULT_PAGE_RESPONSE_NEEDS_PASID,
+			.pasid = req_pasid(next_req),
+			.grpid = req_grpid(next_req),
+			.perm = IOMMU_FAULT_PERM_READ,
+			.addr = next_req << 12,
+		};
+		next_req++;
+	}
+	if (write(inject_fd, &buf, len) != (ssize_t)len)
+		die("inject write");
+}
+
+/* The same, a text line per request: what the text interface costs. */
+static void side_inject_text(int n)
+{
+	static char buf[MAX_B * 80];
 	int len = 0;
 
 	while (n--) {
 		len += snprintf(buf + len, sizeof(buf) - len,
-				"%s grpid=%u pasid=%u\n", bdf,
-				req_grpid(next_req), req_pasid(next_req));
+				"%s grpid=%u pasid=%u addr=%llu perm=r\n", bdf,
+				req_grpid(next_req), req_pasid(next_req),
+				next_req << 12);
 		next_req++;
 	}
-	if (write(inject_fd, buf, len) != len)
+	if (write(inject_text_fd, buf, len) != len)
 		die("inject write");
 }
 
@@ -186,7 +221,7 @@ static double per_write_ns(const char *line, int expect_errno)
 	double t0 = now();
 
 	for (i = 0; i < n; i++) {
-		if (write(inject_fd, line, len) == len) {
+		if (write(inject_text_fd, line, len) == len) {
 			if (expect_errno)
 				die("breakdown: write succeeded");
 		} else if (errno != expect_errno) {
@@ -204,7 +239,19 @@ static double per_write_ns(const char *line, int expect_errno)
  */
 static void side_breakdown(void)
 {
+	double spent = 0, t0;
+	long long done = 0;
 	char line[96];
+
+	/* Text lines, 512 per write, against the binary records above. */
+	while (spent < secs_per_figure) {
+		t0 = now();
+		side_inject_text(MAX_B);
+		spent += now() - t0;
+		done += MAX_B;
+		fetch_answer(MAX_B);
+	}
+	print("inject_text", MAX_B, 0, spent / done * 1e9, "ns/req");
 
 	print("inject_parse_only", 1, 0,
 	      per_write_ns("0000:00:00.0 grpid=zz\n", EINVAL), "ns/req");

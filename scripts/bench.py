@@ -30,6 +30,7 @@ NAMES = {
     "lat_p99": "one request, inject to answered: p99",
     "lookup": "round trip of one more request with P pending",
     "disarm": "disarm (detach) with P pending",
+    "inject_text": "ours: injection as text lines, per request",
     "inject_parse_only": "ours: a write the injector refuses at parsing",
     "inject_not_armed": "ours: a one-line write to a device not armed",
 }
