@@ -73,7 +73,7 @@ static unsigned int req_pasid(unsigned long long n)
 
 #define SIDE "vfio"
 #define INJECT_HOW "one write() to debugfs per batch, a binary record per request (inject_bin)"
-#define FETCH_HOW "loads from the mapped ring + one pwrite() of the consumer index per batch"
+#define FETCH_HOW "loads from the mapped ring + a store of the consumer index in its mapped page"
 #define ANSWER_HOW "one pwrite() of the batch into the response region"
 
 static void side_arm(void);
@@ -111,6 +111,9 @@ static void side_setup(void)
 	if (p == MAP_FAILED)
 		die("mmap ring");
 	map = p;
+	errno = -vfio_fault_map_consumer(&ring);
+	if (errno)
+		die("mmap consumer");
 	inject_fd = open(FAULT_INJECT_DIR "/inject_bin", O_WRONLY);
 	if (inject_fd < 0)
 		die("inject_bin");
@@ -181,8 +184,8 @@ static int side_fetch(rec_t *out, int max)
 		ring.consumer++;
 		n++;
 	}
-	if (n && vfio_fault_set_consumer(&ring, ring.consumer))
-		die("consumer");
+	if (n)
+		vfio_fault_store_consumer(&ring, ring.consumer);
 	return n;
 }
 
