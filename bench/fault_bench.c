@@ -3,9 +3,11 @@
  * Page request round trip, measured the same way on two kernels:
  *
  *   -DBENCH_VFIO     this series (Linux 6.1): requests from the IOMMU page
- *                    request injector (debugfs, one write() each), read from
- *                    vfio-pci's mapped fault ring, answered with one pwrite()
- *                    of a batch into the response region, eventfd wake-up;
+ *                    request injector (debugfs inject_bin, one write() per
+ *                    batch of binary records), read from vfio-pci's mapped
+ *                    fault ring, the consumer index stored in the mapped
+ *                    first page of the response region, answered with one
+ *                    pwrite() of a batch into that region, eventfd wake-up;
  *   -DBENCH_IOMMUFD  iommufd's fault queue (Linux 6.12): requests from the
  *                    mock device (IOMMU_TEST_OP_TRIGGER_IOPF, one ioctl()
  *                    each), read() from the fault fd, answered with one
