@@ -103,6 +103,23 @@ def main(d):
         if side in how:
             out.append("%s: injection = %s; fetch = %s; answer = %s." %
                        ((name,) + how[side]))
+    # Timed by the clock each kernel ended up with: say which, and say it
+    # loudly if the two sides differ (then their times do not compare).
+    clocks = {}
+    for r, side in data:
+        con = os.path.join(d, "round%d-%s-console.log" % (r, side))
+        try:
+            with open(con, encoding="utf-8", errors="replace") as f:
+                found = re.findall(r"Switched to clocksource (\S+)", f.read())
+        except OSError:
+            found = []
+        clocks.setdefault(side, set()).add(found[-1] if found else "?")
+    if clocks:
+        out.append("clocksource: " + ", ".join(
+            "%s %s" % ({"vfio": "ours"}.get(side, side), "/".join(sorted(c)))
+            for side, c in sorted(clocks.items(), reverse=True)) + ".")
+        if len(set().union(*clocks.values())) > 1:
+            out.append("CLOCKS DIFFER: the two sides' times do not compare.")
     if not complete:
         out.append("INCOMPLETE: a boot gave no figure for some line (see the logs).")
     text = "\n".join(out)
