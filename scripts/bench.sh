@@ -8,7 +8,7 @@
 # (build/linux-6.12, build/kernel-6.12; unpacked and configured once, then
 # incremental, so a second run rebuilds nothing). bench/fault_bench.c is
 # built twice, once per side, and both go into one initramfs. Then boots
-# the two kernels alternately, $BENCH_ROUNDS (3) times each, every figure
+# the two kernels alternately, $BENCH_ROUNDS (5) times each, every figure
 # measured for $BENCH_SECONDS (1) s, and scripts/bench.py prints the table
 # (ours/iommufd ratios, min/median/max over the rounds) and draws
 # build/bench/bench.png. Nothing here passes or fails on speed.
@@ -21,7 +21,7 @@ set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
 [ "$WB_ARCH" = x86_64 ] || die "make bench runs on x86_64 only"
-rounds=${BENCH_ROUNDS:-3}
+rounds=${BENCH_ROUNDS:-5}
 secs=${BENCH_SECONDS:-1}
 bdir=$BUILD/bench
 t612=$BUILD/linux-6.12
