@@ -34,7 +34,8 @@ help:
 	@echo '                   runs them for 8 s each)'
 	@echo 'make bench         page request round trip: this series (6.1, no debug set)'
 	@echo '                   against iommufd'"'"'s fault queue (Debian 6.12, mock device),'
-	@echo '                   alternating boots; table + build/bench/bench.png'
+	@echo '                   alternating boots; table + build/bench/bench.png; and'
+	@echo '                   opening, resetting, closing a device against the base'
 	@echo 'make test-6.12     the second series (patches-6.12/: iommufd fault cookies on'
 	@echo '                   Debian 6.12): tree, checkpatch, debug kernel, selftests with'
 	@echo '                   and without it; ends with "N passed, N failed"'
@@ -126,6 +127,7 @@ clean:
 		build/kernel-arm64 build/initramfs-arm64 build/initramfs-arm64.cpio.gz \
 		build/selftests-arm64 build/busybox-arm64 build/logs \
 		build/kernel-bench build/kernel-6.12 build/kernel-prof build/bench \
+		build/kernel-base \
 		build/kernel-6.12-series build/initramfs-6.12 build/initramfs-6.12.cpio.gz
 
 distclean:

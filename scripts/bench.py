@@ -35,6 +35,48 @@ NAMES = {
     "inject_not_armed": "ours: a one-line write to a device not armed",
 }
 ORDER = ["user", "trip", "inject", "lat_p50", "lat_p99", "lookup", "disarm"]
+OPEN_NAMES = {
+    "open_close": "open + close the device fd (group set up)",
+    "reset": "VFIO_DEVICE_RESET",
+    "full_cycle": "container + group + device fd + reset, all closed",
+}
+
+
+def open_table(d):
+    """The series against its base for a device that never arms the ring:
+    DIR/round<r>-open_<base|series>.log, times per iteration."""
+    data = {}   # (round, side) -> {metric: us}
+    for path in glob.glob(os.path.join(d, "round*-open_*.log")):
+        m = re.search(r"round(\d+)-open_(base|series)\.log$", path)
+        if not m:
+            continue
+        figs = data.setdefault((int(m.group(1)), m.group(2)), {})
+        with open(path, encoding="utf-8", errors="replace") as f:
+            for line in f:
+                x = LINE.match(line.strip())
+                if x:
+                    figs[x.group(2)] = float(x.group(5))
+    rounds = sorted({r for r, _ in data})
+    if not rounds:
+        return []
+    out = ["", "A device that never arms the fault ring: this series against "
+           "its base, same config.", "",
+           "| figure | base (median) | series (median) | time series/base: "
+           "min / median / max |", "| --- | --- | --- | --- |"]
+    for k in OPEN_NAMES:
+        base = [data[(r, "base")][k] for r in rounds if k in data.get((r, "base"), {})]
+        ser = [data[(r, "series")][k] for r in rounds if k in data.get((r, "series"), {})]
+        ratios = [data[(r, "series")][k] / data[(r, "base")][k] for r in rounds
+                  if k in data.get((r, "series"), {}) and k in data.get((r, "base"), {})
+                  and data[(r, "base")][k] > 0]
+        fmt = lambda v: "%.4g us" % statistics.median(v) if v else "-"
+        rat = ("%.2f / %.2f / %.2f" % (min(ratios), statistics.median(ratios),
+                                      max(ratios))) if ratios else "-"
+        out.append("| %s | %s | %s | %s |" % (OPEN_NAMES[k], fmt(base), fmt(ser), rat))
+    out.append("")
+    out.append("%d round(s); per-round ratio of the medians of each loop "
+               "(1.00: the same; > 1: the series slower)." % len(rounds))
+    return out
 
 
 def main(d):
@@ -122,6 +164,7 @@ def main(d):
             out.append("CLOCKS DIFFER: the two sides' times do not compare.")
     if not complete:
         out.append("INCOMPLETE: a boot gave no figure for some line (see the logs).")
+    out += open_table(d)
     text = "\n".join(out)
     print(text)
     with open(os.path.join(d, "results.md"), "w", encoding="utf-8") as f:

@@ -13,6 +13,11 @@
 # (ours/iommufd ratios, min/median/max over the rounds) and draws
 # build/bench/bench.png. Nothing here passes or fails on speed.
 #
+# It also times what a device that never arms the fault ring pays, opening,
+# resetting and closing it (bench/open_bench.c), on this series and on the
+# base it applies to (build/linux-base, build/kernel-base), with the same
+# config, booted alternately too.
+#
 # bench.sh profile (make bench-profile) instead builds the series kernel
 # with the function profiler (build/kernel-prof), runs batches of injected
 # requests through the fault ring under it and prints where the time goes
@@ -27,6 +32,7 @@ bdir=$BUILD/bench
 t612=$BUILD/linux-6.12
 k61=$BUILD/kernel-bench
 k612=$BUILD/kernel-6.12
+kbase=$BUILD/kernel-base
 mkdir -p "$bdir"
 
 mode=${1:-bench}
@@ -51,6 +57,14 @@ initramfs() {
 	gcc -static -O2 -Wall -DBENCH_VFIO -isystem "$k61/usr/include" \
 		-I"$TREE/tools/testing/selftests/vfio" \
 		-o "$root/bench/fault_bench_vfio" "$TOP/bench/fault_bench.c"
+	gcc -static -O2 -Wall -isystem "$k61/usr/include" \
+		-I"$TREE/tools/testing/selftests/vfio" \
+		-o "$root/bench/open_bench" "$TOP/bench/open_bench.c"
+	for side in base series; do
+		printf '#!/bin/sh\nexec /bench/open_bench %s "$@"\n' "$side" \
+			>"$root/bench/fault_bench_open_$side"
+		chmod 0755 "$root/bench/fault_bench_open_$side"
+	done
 	if [ -d "$k612/usr/include" ]; then
 		gcc -static -O2 -Wall -DBENCH_IOMMUFD -isystem "$k612/usr/include" \
 			-I"$t612/drivers/iommu/iommufd" \
@@ -75,6 +89,7 @@ if [ "$mode" = profile ]; then
 fi
 
 unpack_612
+export_base
 
 t0=$(now)
 WB_KOBJ=$k61 WB_FRAGMENTS="$series_frags" "$TOP/scripts/kernel.sh" build
@@ -84,20 +99,25 @@ WB_TREE=$t612 WB_KOBJ=$k612 KCONFIG_LENIENT=1 \
 	WB_FRAGMENTS="$kc/base.config $kc/vfio.config $kc/x86_64/machine.config $bc/common.config $bc/iommufd-6.12.config" \
 	"$TOP/scripts/kernel.sh" build
 grep -qx CONFIG_IOMMUFD_TEST=y "$k612/.config" || die "6.12 kernel without CONFIG_IOMMUFD_TEST"
+# The base with the series' fragments: the injector's options, which it
+# lacks, are reported and left out.
+WB_TREE=$BUILD/linux-base WB_KOBJ=$kbase KCONFIG_LENIENT=1 \
+	WB_FRAGMENTS="$series_frags" "$TOP/scripts/kernel.sh" build
 note "kernels ready in $(($(now) - t0)) s"
 
 initramfs
 
 rm -f "$bdir"/round*.log
 for r in $(seq 1 "$rounds"); do
-	for side in vfio iommufd; do
+	for side in vfio iommufd open_base open_series; do
 		# 6.12 probes a device without firmware node with the first
 		# IOMMU registered without one (iommu_fwspec_ops(NULL)): with
 		# VT-d on, that is VT-d for the mock device too, and
 		# IOMMU_TEST_OP_MOCK_DOMAIN fails. The mock needs no VT-d: off.
 		case $side in
-		vfio) kobj=$k61 append= ;;
+		vfio|open_series) kobj=$k61 append= ;;
 		iommufd) kobj=$k612 append=intel_iommu=off ;;
+		open_base) kobj=$kbase append= ;;
 		esac
 		append="$append $same_clock"
 		note "round $r/$rounds: $side"

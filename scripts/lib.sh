@@ -80,6 +80,19 @@ pack_root() {
 		cpio --null -o -H newc --reproducible -R 0:0 --quiet) | gzip -n -1 >"$2"
 }
 
+# build/linux-base: the base commit of build/linux alone, exported once per
+# base (make bench's unpatched 6.1).
+export_base() {
+	local t=$BUILD/linux-base base
+	base=$(git -C "$TREE" rev-parse base)
+	[ "$(cat "$t/.workbench-version" 2>/dev/null)" != "$base" ] || return 0
+	note "exporting the base commit into ${t#"$TOP"/}"
+	rm -rf "$t"
+	mkdir -p "$t"
+	git -C "$TREE" archive base | tar -C "$t" -x
+	echo "$base" >"$t/.workbench-version"
+}
+
 # build/linux-6.12: Debian's 6.12 source, unpacked once per package version
 # (make bench's comparison kernel, make test-6.12's unpatched one).
 unpack_612() {
