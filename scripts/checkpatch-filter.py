@@ -4,7 +4,8 @@
 
 Usage: checkpatch-filter.py TOLERATED < checkpatch-output
 Prints every report that is not tolerated (type, file, message) and exits
-1 if there is one. Only CHECK-level reports can be tolerated.
+1 if there is one. Only CHECK-level reports can be tolerated, and an
+unknown commit id that the list names (UNKNOWN_COMMIT_ID and the id).
 """
 import re
 import sys
@@ -29,8 +30,15 @@ def main(tolerated_path):
         if m and reports and reports[-1][2] == "-":
             reports[-1][2] = m.group(1)
 
-    bad = [r for r in reports
-           if not (r[0] == "CHECK" and (r[1], r[2]) in tolerated)]
+    def ok(level, kind, path, msg):
+        if level == "CHECK" and (kind, path) in tolerated:
+            return True
+        # A Fixes: tag names a mainline commit the history-less base lacks.
+        m = re.match(r"Unknown commit id '([0-9a-f]+)'", msg)
+        return kind == "UNKNOWN_COMMIT_ID" and m and \
+            (kind, m.group(1)) in tolerated
+
+    bad = [r for r in reports if not ok(*r)]
     for level, kind, path, msg in bad:
         print("%s:%s %s: %s" % (level, kind, path, msg))
     return 1 if bad else 0
