@@ -117,10 +117,7 @@ soak: kernel initramfs
 # KUnit's own runner on the suite's .kunitconfig; it needs an IOMMU driver
 # for IOMMU_API, hence x86_64 (VT-d) rather than UML.
 kunit: deps ensure-tree
-	cd build/linux && python3 tools/testing/kunit/kunit.py run \
-		--kunitconfig=drivers/iommu --arch=x86_64 \
-		--build_dir=$(CURDIR)/build/kunit --jobs=$$(nproc) \
-		--make_options CC="ccache gcc"
+	@$(S)/kunit.sh
 
 clean:
 	rm -rf build/kernel build/initramfs build/initramfs.cpio.gz build/selftests \

@@ -45,7 +45,10 @@ mode=${1:-bench}
 same_clock=tsc=reliable
 kc=$TOP/config/kernel
 bc=$TOP/config/bench
-series_frags="$kc/base.config $kc/vfio.config $kc/x86_64/machine.config $bc/common.config"
+# The test options of the series' vfio suite (tools/testing/selftests/vfio/config)
+# on every kernel, so that the kernels differ only in what is measured.
+suite=$BUILD/linux/tools/testing/selftests/vfio/config
+series_frags="$kc/base.config $suite $kc/x86_64/machine.config $bc/common.config"
 
 "$TOP/scripts/deps.sh" bench
 
@@ -96,7 +99,7 @@ WB_KOBJ=$k61 WB_FRAGMENTS="$series_frags" "$TOP/scripts/kernel.sh" build
 # The same fragments on 6.12; those of this series' symbols (the injector)
 # and a few 6.1 ones that 6.12 dropped are reported and left out: lenient.
 WB_TREE=$t612 WB_KOBJ=$k612 KCONFIG_LENIENT=1 \
-	WB_FRAGMENTS="$kc/base.config $kc/vfio.config $kc/x86_64/machine.config $bc/common.config $bc/iommufd-6.12.config" \
+	WB_FRAGMENTS="$kc/base.config $suite $kc/x86_64/machine.config $bc/common.config $bc/iommufd-6.12.config" \
 	"$TOP/scripts/kernel.sh" build
 grep -qx CONFIG_IOMMUFD_TEST=y "$k612/.config" || die "6.12 kernel without CONFIG_IOMMUFD_TEST"
 # The base with the series' fragments: the injector's options, which it

@@ -3,7 +3,8 @@
 # Boot the test kernel of $WB_ARCH under QEMU (TCG) with an emulated IOMMU
 # (x86_64: q35 with VT-d; arm64: virt with SMMUv3 and GICv3), two edu
 # devices and a virtio-rng device (for its PM and FLR capabilities, which
-# edu lacks), each behind its own PCIe root port.
+# edu lacks), each behind its own PCIe root port, and a two-function edu
+# device alone behind a fourth (a bus a hot reset resets two devices of).
 #
 # Logs go to build/logs/ for x86_64 and build/logs/arm64/ for arm64.
 #
@@ -62,6 +63,8 @@ devices=(
 	-device pcie-root-port,id=rp2,chassis=2,slot=2 -device edu,bus=rp2
 	-device pcie-root-port,id=rp3,chassis=3,slot=3,x-speed=5
 	-device virtio-rng-pci,bus=rp3,disable-legacy=on,aer=on
+	-device pcie-root-port,id=rp4,chassis=4,slot=4
+	-device edu,bus=rp4,addr=0.0,multifunction=on -device edu,bus=rp4,addr=0.1
 )
 case "$WB_ARCH" in
 x86_64)

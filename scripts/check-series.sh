@@ -35,6 +35,10 @@ git_t() { git -C "$TREE" "$@"; }
 
 "$TOP/scripts/export.sh" --check || die "build/linux and patches/ differ"
 branch=$(git_t symbolic-ref -q --short HEAD || echo series)
+# Every commit, and the base, is built with the test options of HEAD's
+# fragments (tools/testing/selftests/*/config, .kunitconfig).
+export WB_FRAG_REF
+WB_FRAG_REF=$(git_t rev-parse HEAD)
 trap 'git_t checkout -q "$branch"' EXIT
 
 # --- checkpatch ----------------------------------------------------------

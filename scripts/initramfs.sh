@@ -2,8 +2,9 @@
 # SPDX-License-Identifier: GPL-2.0
 # Build the initramfs of $WB_ARCH (build/initramfs.cpio.gz for x86_64,
 # build/initramfs-arm64.cpio.gz for arm64): static busybox, initramfs/init
-# and the kselftests named in config/selftests{,-noiommu,-soak},
-# built statically against the uapi headers of the kernel under test.
+# and the kselftest suites named in config/selftests{,-noiommu,-soak},
+# built statically against the uapi headers of the kernel under test and
+# installed with their run_kselftest.sh.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -26,7 +27,7 @@ if [ "$WB_ARCH" = arm64 ]; then
 fi
 
 rm -rf "$root"
-mkdir -p "$root"/{bin,dev,proc,sys,tmp,selftests}
+mkdir -p "$root"/{bin,dev,proc,sys,tmp}
 cp "$busybox" "$root/bin/busybox"
 # The applet list of the host's busybox, of the same Debian version.
 for app in $(/bin/busybox --list); do
@@ -34,20 +35,48 @@ for app in $(/bin/busybox --list); do
 done
 install -m 0755 "$TOP/initramfs/init" "$root/init"
 
+# The kselftests, installed as kernel CI installs them: the suites of
+# config/selftests{,-noiommu,-soak} (COLLECTION:TEST a line) built
+# statically, with run_kselftest.sh, its runner and the suite's settings.
+mkdir -p "$root/workbench"
+targets=""
 for list in selftests selftests-noiommu selftests-soak; do
-out=$root/selftests/list${list#selftests}
-: >"$out"
-grep -v -e '^#' -e '^$' "$TOP/config/$list" | while read -r t; do
-	dir=${t%/*}
-	mkdir -p "$st/$dir" "$root/selftests/$dir"
-	make -s -C "$TREE/tools/testing/selftests/$dir" OUTPUT="$st/$dir" \
-		ARCH="$KARCH" CROSS_COMPILE="$CROSS" \
-		KHDR_INCLUDES="-isystem $KOBJ/usr/include" LDFLAGS=-static
-	# The tests and any helper program built beside them (the demo).
-	find "$st/$dir" -maxdepth 1 -type f -perm -u+x -exec cp {} "$root/selftests/$dir/" \;
-	echo "$t" >>"$out"
+	out=$root/workbench/list${list#selftests}
+	grep -v -e '^#' -e '^$' "$TOP/config/$list" >"$out"
+	targets="$targets $(cut -d: -f1 "$out")"
 done
-done
+targets=$(echo $targets | tr ' ' '\n' | sort -u | tr '\n' ' ')
+mkdir -p "$st"
+make -s -C "$TREE/tools/testing/selftests" O="$st" TARGETS="$targets" \
+	ARCH="$KARCH" CROSS_COMPILE="$CROSS" \
+	KHDR_INCLUDES="-isystem $KOBJ/usr/include" LDFLAGS=-static \
+	KSFT_INSTALL_PATH="$root/kselftest" install >/dev/null
+
+# The runner times a test out with coreutils' timeout (busybox's lacks
+# --foreground): the program and the C library it is linked against, for
+# x86_64 the host's, for arm64 Debian's arm64 packages, unpacked.
+mkdir -p "$root/usr/bin"
+if [ "$WB_ARCH" = arm64 ]; then
+	cu=$BUILD/coreutils-arm64
+	if [ ! -x "$cu/usr/bin/timeout" ]; then
+		tmp=$(mktemp -d)
+		(cd "$tmp" && apt-get download -q coreutils:arm64 libc6:arm64 >/dev/null 2>&1) ||
+			die "cannot download coreutils:arm64 and libc6:arm64"
+		rm -rf "$cu"
+		for deb in "$tmp"/*.deb; do dpkg -x "$deb" "$cu"; done
+		rm -rf "$tmp"
+	fi
+	cp "$cu/usr/bin/timeout" "$root/usr/bin/timeout"
+	mkdir -p "$root/lib/aarch64-linux-gnu"
+	cp -L "$cu/lib/ld-linux-aarch64.so.1" "$root/lib/"
+	cp -L "$cu/lib/aarch64-linux-gnu/libc.so.6" "$root/lib/aarch64-linux-gnu/"
+else
+	cp /usr/bin/timeout "$root/usr/bin/timeout"
+	for lib in $(ldd /usr/bin/timeout | grep -o '/[^ ]*'); do
+		mkdir -p "$root$(dirname "$lib")"
+		cp -L "$lib" "$root$lib"
+	done
+fi
 
 (cd "$root" && find . -print0 | LC_ALL=C sort -z |
 	cpio --null -o -H newc --reproducible -R 0:0 --quiet) |

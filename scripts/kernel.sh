@@ -2,12 +2,23 @@
 # SPDX-License-Identifier: GPL-2.0
 # Configure and build the test kernel out of tree in build/kernel.
 #
-# The configuration is allnoconfig plus the fragments in config/kernel/
-# and config/kernel/$WB_ARCH/ (or those named in $WB_FRAGMENTS; and any files
-# named in $EXTRA_CONFIG). Every option a fragment asks for
-# is checked after Kconfig has resolved dependencies: one that Kconfig
-# dropped fails the build with its name (only reported with
-# KCONFIG_LENIENT=1, which the per-commit builds of the series use).
+# The configuration is what "make kselftest-merge" and "kunit.py" would
+# make of it: allnoconfig (scripts/kconfig/merge_config.sh -n does the
+# same) plus
+#   - the machine's fragments, config/kernel/*.config and
+#     config/kernel/$WB_ARCH/*.config: what the QEMU machine needs to boot
+#     (console, PCIe ports, the IOMMU model) and the debug set;
+#   - the tree's own test fragments: the kselftest suites' config files of
+#     config/selftests* (tools/testing/selftests/vfio/config) and the
+#     KUnit suite's drivers/iommu/.kunitconfig. Every option a test needs
+#     comes from these, as in kernel CI.
+# ($WB_FRAGMENTS replaces the whole list; files named in $EXTRA_CONFIG are
+# added.) Every option a fragment asks for is checked after Kconfig has
+# resolved dependencies: one that Kconfig dropped fails the build with its
+# name (only reported with KCONFIG_LENIENT=1, which the per-commit builds
+# of the series use). The tree's fragments serve both architectures: their
+# options of the other architecture's IOMMU, listed in
+# config/kernel/$WB_ARCH/not-applicable, may be absent.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -17,6 +28,24 @@ set -euo pipefail
 mkdir -p "$KOBJ"
 
 frags=("$TOP"/config/kernel/*.config "$TOP/config/kernel/$WB_ARCH"/*.config)
+# The tree's test fragments, as of $WB_FRAG_REF when set (the series
+# checks build the base and every commit with HEAD's test options).
+treefrags=(drivers/iommu/.kunitconfig)
+for c in $(cat "$TOP"/config/selftests* | grep -v -e '^#' -e '^$' | cut -d: -f1 | sort -u); do
+	treefrags+=("tools/testing/selftests/$c/config")
+done
+tree_fragments() {
+	local f
+	for f in "${treefrags[@]}"; do
+		if [ -n "${WB_FRAG_REF:-}" ]; then
+			git -C "$TREE" show "$WB_FRAG_REF:$f"
+		elif [ -f "$TREE/$f" ]; then
+			cat "$TREE/$f"
+		elif [ -z "${KCONFIG_LENIENT:-}" ]; then
+			die "the tree has no $f"
+		fi
+	done
+}
 # $WB_FRAGMENTS replaces that list (make bench: no debug set, or 6.12).
 # shellcheck disable=SC2206
 [ -z "${WB_FRAGMENTS:-}" ] || frags=($WB_FRAGMENTS)
@@ -32,18 +61,25 @@ kmake() {
 
 configure() {
 	local all=$KOBJ/.fragments
-	cat "${frags[@]}" >"$all.new"
-	kmake KCONFIG_CONFIG=.config.wanted KCONFIG_ALLCONFIG="$all.new" allnoconfig >/dev/null
+	{ cat "${frags[@]}"; [ -n "${WB_FRAGMENTS:-}" ] || tree_fragments; } >"$all.new"
+	# Fragments may ask for the same option (a suite's config and the
+	# machine's both want PCI): Kconfig's notes about that are noise.
+	kmake KCONFIG_CONFIG=.config.wanted KCONFIG_ALLCONFIG="$all.new" allnoconfig \
+		2>&1 >/dev/null | { grep -v 'warning: override: reassigning to symbol' >&2 || true; }
 	mv "$all.new" "$all"
 
 	# Check what Kconfig made of each request.
-	local bad=0 line sym val
+	local bad=0 line sym val na=$TOP/config/kernel/$WB_ARCH/not-applicable
 	while IFS= read -r line; do
 		case "$line" in
 		CONFIG_*=*)
 			sym=${line%%=*}
 			if ! grep -qxF -- "$line" "$KOBJ/.config.wanted"; then
 				val=$(grep -E "^(# )?$sym[= ]" "$KOBJ/.config.wanted" || echo "$sym absent")
+				if [ "$val" = "$sym absent" ] &&
+					grep -qx "$sym" "$na" 2>/dev/null; then
+					continue
+				fi
 				printf 'kernel config: %s requested, Kconfig gave "%s"\n' "$line" "$val" >&2
 				bad=1
 			fi

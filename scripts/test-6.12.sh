@@ -50,7 +50,8 @@ done
 
 kc=$TOP/config/kernel
 bc=$TOP/config/bench
-frags="$kc/base.config $kc/vfio.config $kc/x86_64/machine.config $bc/common.config $bc/iommufd-6.12.config"
+# The options of the 6.1 series' vfio suite, as make bench uses them.
+frags="$kc/base.config $BUILD/linux/tools/testing/selftests/vfio/config $kc/x86_64/machine.config $bc/common.config $bc/iommufd-6.12.config"
 # Every commit builds (oldest first, HEAD last, so the tree ends at HEAD),
 # and W=1 + sparse find nothing new in the C files the series touches
 # (line numbers dropped, base against HEAD).

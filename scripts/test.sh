@@ -46,6 +46,8 @@ stage initramfs x86 "$S/initramfs.sh" || abort "the initramfs does not build"
 stage boot x86 "$S/boot.sh" test
 stage noiommu x86 env BOOT_VARIANT=noiommu "$S/boot.sh" test
 stage soak x86 env BOOT_VARIANT=soak SOAK_SECONDS=8 "$S/boot.sh" test
+# KUnit's own runner on the suite's .kunitconfig, as its documentation says.
+stage kunit.py "$S/kunit.sh"
 stage a64-kernel arm "$S/kernel.sh" build || abort "the arm64 kernel does not build"
 stage a64-checks arm env CHECKS_APPEND=1 "$S/check-series.sh" warnings || abort "arm64 checks could not run"
 stage a64-rebuild arm "$S/kernel.sh" build || abort "the arm64 kernel does not build"
@@ -55,4 +57,5 @@ stage a64-noiommu arm env BOOT_VARIANT=noiommu "$S/boot.sh" test
 stage a64-soak arm env BOOT_VARIANT=soak SOAK_SECONDS=8 "$S/boot.sh" test
 printf 'stage timings:\n'; printf '  %s\n' "${timings[@]}"
 printf '  %-10s %4ds\n' total $(($(now) - t_all))
-WB_VERDICT_ARCHES="x86_64 arm64" WB_VERDICT_SOAK="x86_64 arm64" "$S/verdict.py"
+WB_VERDICT_ARCHES="x86_64 arm64" WB_VERDICT_SOAK="x86_64 arm64" WB_VERDICT_KUNIT_RUN=1 \
+	"$S/verdict.py"

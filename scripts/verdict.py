@@ -5,7 +5,8 @@
 Reads build/logs/checks.tsv (series checks: name, ok|fail, detail) and,
 for each architecture judged, its logs (build/logs/ for x86_64,
 build/logs/arm64/ for arm64): console.log (kernel console, KUnit KTAP),
-kselftest.log (kselftest KTAP framed by the init script) and the same two
+kselftest.log (the KTAP of run_kselftest.sh, run by the init script;
+a skip fails the run) and the same two
 of the boot without IOMMU (noiommu-*.log), and of the soak boot
 (soak-*.log) for the architectures in $WB_VERDICT_SOAK. The architectures
 are those in $WB_VERDICT_ARCHES, else $WB_ARCH (x86_64 by default);
@@ -92,6 +93,22 @@ def kunit(console_path):
     if not os.path.exists(out):
         fail("kunit: kunit.py parse produced no result (see %s/kunit.txt)" % logs)
         return
+    kunit_json(out, "kunit")
+
+
+def kunit_run():
+    """make test's run of kunit.py on drivers/iommu/.kunitconfig."""
+    out = os.path.join(LOGS, "kunit-run.json")
+    print("== kunit.py run --kunitconfig=drivers/iommu --arch=x86_64")
+    if not os.path.exists(out):
+        fail("kunit.py run: no result (see %s/kunit-run.log)" % LOGS)
+        return
+    kunit_json(out, "kunit.py")
+
+
+def kunit_json(out, tag):
+    """Count the cases of kunit.py's JSON @out, suite by suite."""
+    global passed
     with open(out, encoding="utf-8") as f:
         root = json.load(f)
 
@@ -103,26 +120,34 @@ def kunit(console_path):
             if case["status"] == "PASS":
                 seen[suite][0] += 1
             elif case["status"] == "SKIP":
+                # Not a pass: the suite has all it needs on these machines.
                 seen[suite][2] += 1
+                problems.append("%s: %s.%s: skipped where it should run"
+                                % (tag, suite, case["name"]))
             else:
                 seen[suite][1] += 1
-                problems.append("kunit: %s.%s: %s" % (suite, case["name"], case["status"]))
+                problems.append("%s: %s.%s: %s" % (tag, suite, case["name"], case["status"]))
         for sub in group.get("sub_groups", []):
             walk(sub, suite or sub["name"])
 
     walk(root, None)
     for suite, (p, f, s) in sorted(seen.items(), key=lambda kv: str(kv[0])):
-        print("kunit     %-40s %3d passed %3d failed %3d skipped" % (suite, p, f, s))
+        print("%-9s %-40s %3d passed %3d failed %3d skipped" % (tag, suite, p, f, s))
         passed += p
-        skipped += s
-        globals()["failed"] += f
+        globals()["failed"] += f + s
     for suite in listed("config/expected-kunit"):
         if suite not in seen:
-            fail("kunit: expected suite %s did not run" % suite)
+            fail("%s: expected suite %s did not run" % (tag, suite))
 
 
 def kselftests(text, listfile="config/selftests", log="kselftest.log"):
-    """kselftest: each program's KTAP between the init script's markers."""
+    """kselftest: the KTAP of run_kselftest.sh, as kernel CI reads it.
+
+    The init script runs the installed run_kselftest.sh with one -t per
+    program of @listfile; the runner prints a KTAP line per program and
+    each program's own KTAP prefixed with "# ". A test that SKIPs fails
+    the run: every test listed runs on the workbench's machines.
+    """
     global passed, skipped
     if text is None or "workbench: selftests end" not in text:
         fail("kselftest: the run did not finish (see %s)" % log)
@@ -130,46 +155,66 @@ def kselftests(text, listfile="config/selftests", log="kselftest.log"):
             evidence.append(("log", os.path.basename(log) + " (its end)",
                              text.rstrip().splitlines()[-8:]))
     text = text or ""
-    runs = dict(re.findall(r"^### begin (\S+)\n(.*?)^### end \1 rc=", text, re.S | re.M))
-    ends = {prog: (rc, secs) for prog, rc, secs in
-            re.findall(r"^### end (\S+) rc=(\d+)(?: secs=(\d+))?", text, re.M)}
+    runner = re.search(r"^workbench: run_kselftest\.sh rc=(\d+)(?: secs=(\d+))?$",
+                       text, re.M)
+    # One block per program: from the runner's "# selftests: C: P" header
+    # to its own "ok|not ok N selftests: C: P" line.
+    blocks = {}
+    for m in re.finditer(r"^# selftests: (\S+): (\S+)\n(.*?)^(ok|not ok) \d+ "
+                         r"selftests: \1: \2([^\n]*)$", text, re.S | re.M):
+        body = "\n".join(l[2:] if l.startswith("# ") else l.lstrip("#")
+                         for l in m.group(3).splitlines())
+        blocks["%s:%s" % (m.group(1), m.group(2))] = (body, m.group(4),
+                                                      m.group(5).strip())
     for prog in listed(listfile):
-        if prog not in runs:
-            fail("kselftest: expected program %s did not run" % prog)
+        if prog not in blocks:
+            fail("kselftest: %s: no result from run_kselftest.sh" % prog)
             # Begun, never ended (a hang, a boot timeout): what its tests
             # that failed before that printed.
-            begun = re.search(r"^### begin %s\n(.*)" % re.escape(prog), text,
-                              re.S | re.M)
+            c, _, p = prog.partition(":")
+            begun = re.search(r"^# selftests: %s: %s\n(.*)"
+                              % (re.escape(c), re.escape(p)), text, re.S | re.M)
             if begun:
-                body = begun.group(1).split("\n### begin ")[0]
+                body = "\n".join(l[2:] for l in begun.group(1).splitlines()
+                                 if l.startswith("# "))
                 for name in re.findall(r"^not ok \d+ (.*)$", body, re.M):
                     test_evidence(prog, body, name)
             continue
-        body = runs[prog]
+        body, verdict, directive = blocks[prog]
         plan = re.search(r"^1\.\.(\d+)", body, re.M)
         results = re.findall(r"^(ok|not ok) \d+ (.*)$", body, re.M)
         p = f = s = 0
-        for verdict, name in results:
+        for v, name in results:
             if re.search(r"#\s*SKIP", name):
+                # Not a pass: on these machines every test has what it needs.
                 s += 1
-            elif verdict == "ok":
+                problems.append("kselftest: %s: %s skipped where it should run"
+                                % (prog, name))
+                test_evidence(prog, body, name)
+            elif v == "ok":
                 p += 1
             else:
                 f += 1
                 problems.append("kselftest: %s: %s failed" % (prog, name))
                 test_evidence(prog, body, name)
-        print("kselftest %-40s %3d passed %3d failed %3d skipped%s"
-              % (prog, p, f, s, " (%s s)" % ends[prog][1] if ends.get(prog, ("", ""))[1] else ""))
+        print("kselftest %-40s %3d passed %3d failed %3d skipped"
+              % (prog, p, f, s))
         passed += p
-        skipped += s
-        globals()["failed"] += f
+        globals()["failed"] += f + s
         if not plan or int(plan.group(1)) == 0:
             fail("kselftest: %s ran no test (skipped as a whole?)" % prog)
         elif int(plan.group(1)) != len(results):
             fail("kselftest: %s planned %s tests, reported %d"
                  % (prog, plan.group(1), len(results)))
-        if ends.get(prog, (None,))[0] != "0":
-            fail("kselftest: %s exited with %s" % (prog, ends.get(prog, (None,))[0]))
+        if verdict != "ok" or directive:
+            # "# TIMEOUT n seconds", "# exit=n", "# SKIP": the runner's word.
+            fail("kselftest: run_kselftest.sh: %s %s %s"
+                 % (verdict, prog, directive))
+    if runner is None:
+        fail("kselftest: run_kselftest.sh did not end (see %s)" % log)
+    elif runner.group(2):
+        print("kselftest %-40s %s s" % ("run_kselftest.sh (%s)" % listfile.split("/")[-1],
+                                        runner.group(2)))
 
 
 def test_evidence(prog, body, name):
@@ -322,6 +367,8 @@ def main():
         arches = []
     else:
         checks()
+        if os.environ.get("WB_VERDICT_KUNIT_RUN"):
+            kunit_run()
     for arch in arches:
         if arch not in MACHINES:
             fail("verdict: unknown architecture %s" % arch)
