@@ -192,7 +192,7 @@ def plot(d, medians):
     script = """
 set terminal pngcairo size 1200,500 font ",10"
 set output '%(d)s/bench.png'
-set multiplot layout 1,2 title "Page request round trip, QEMU TCG x86\\_64, medians of the rounds"
+set multiplot layout 1,2 title 'Page request round trip, QEMU TCG x86\\_64, medians of the rounds'
 set logscale x 2
 set logscale y
 set xlabel "batch size B"
