@@ -38,6 +38,13 @@ DEB_TARBALL=/usr/src/linux-source-6.1.tar.xz
 BENCH_DEB_PKG=linux-source-6.12
 BENCH_DEB_VERSION=6.12.117-1~deb12u1
 BENCH_DEB_TARBALL=/usr/src/linux-source-6.12.tar.xz
+# The mainline series (patches-mainline/, make test-mainline) is written
+# against Debian unstable's 7.2, pinned. It comes through a private apt
+# state in build/apt-unstable (the machine's own apt configuration is left
+# as it is), from the unstable suite of the mirror the machine uses.
+MAIN_DEB_PKG=linux-source-7.2
+MAIN_DEB_VERSION=7.2.13-1
+MAIN_BASE_DATE="Wed, 28 Oct 2026 16:01:55 +0100"
 # The date of that package's changelog entry: the 6.12 base commit's date
 # (make test-6.12, the second series).
 BENCH_BASE_DATE="Sat, 14 Nov 2026 13:56:01 +0100"
