@@ -8,7 +8,7 @@ S := scripts
 
 
 .PHONY: demo ensure-tree help deps tree export export-check kernel initramfs boot shell \
-	verdict check checkpatch run test kunit soak bench bench-profile test-6.12 clean distclean
+	verdict check checkpatch run test kunit soak bench bench-profile test-6.12 test-mainline clean distclean
 
 help:
 	@echo 'make test          everything, from a fresh machine: deps, tree, kernel,'
@@ -39,6 +39,9 @@ help:
 	@echo 'make test-6.12     the second series (patches-6.12/: iommufd fault cookies on'
 	@echo '                   Debian 6.12): tree, checkpatch, debug kernel, selftests with'
 	@echo '                   and without it; ends with "N passed, N failed"'
+	@echo 'make test-mainline the mainline series (patches-mainline/: iommufd fault'
+	@echo '                   cookies on Debian unstable'"'"'s 7.2): tree, checkpatch, debug'
+	@echo '                   kernel, the iommu kselftests with and without it'
 	@echo 'make bench-profile where an injected request'"'"'s time goes (function profiler)'
 	@echo 'make kunit         the iommu_fault suite alone, with the tree'"'"'s kunit.py run'
 	@echo '                   and drivers/iommu/.kunitconfig (x86_64 under QEMU)'
@@ -107,6 +110,9 @@ test-6.12: deps
 
 # Where an injected request's time goes in the series kernel (function
 # profiler).
+test-mainline: deps
+	@$(S)/test-mainline.sh
+
 bench-profile: deps ensure-tree
 	@$(S)/bench.sh profile
 

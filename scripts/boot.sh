@@ -50,6 +50,11 @@ noiommu)
 soak)
 	prefix=soak-
 	;;
+mainline|mainline-base)
+	# make test-mainline: Linux 7.2 with or without patches-mainline/
+	# ($WB_KERNEL, $WB_INITRD), the iommu suite of config/mainline/selftests.
+	prefix=${BOOT_VARIANT}-
+	;;
 *) die "unknown BOOT_VARIANT ${BOOT_VARIANT}" ;;
 esac
 
@@ -105,6 +110,12 @@ append="$append panic=-1 wb.mode=$mode wb.out=$out_dev"
 	append="$append vfio.enable_unsafe_noiommu_mode=1 wb.list=noiommu"
 [ "$prefix" != soak- ] ||
 	append="$append wb.list=soak wb.soak=${SOAK_SECONDS:-60}"
+case "$prefix" in
+mainline-*)
+	# Upstream's iommu suite has no settings file: the runner's 45 s
+	# default is too short for iommufd under TCG with the debug set.
+	append="$append wb.list=mainline wb.ksftimeout=${KSFT_TIMEOUT:-1800}" ;;
+esac
 [ "$mode" != bench ] ||
 	append="$append wb.bench=${BENCH_SIDE:-vfio} wb.benchsecs=${BENCH_SECONDS:-1}"
 [ "$mode" = shell ] || append="$append loglevel=7"

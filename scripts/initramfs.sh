@@ -52,31 +52,7 @@ make -s -C "$TREE/tools/testing/selftests" O="$st" TARGETS="$targets" \
 	KHDR_INCLUDES="-isystem $KOBJ/usr/include" LDFLAGS=-static \
 	KSFT_INSTALL_PATH="$root/kselftest" install >/dev/null
 
-# The runner times a test out with coreutils' timeout (busybox's lacks
-# --foreground): the program and the C library it is linked against, for
-# x86_64 the host's, for arm64 Debian's arm64 packages, unpacked.
-mkdir -p "$root/usr/bin"
-if [ "$WB_ARCH" = arm64 ]; then
-	cu=$BUILD/coreutils-arm64
-	if [ ! -x "$cu/usr/bin/timeout" ]; then
-		tmp=$(mktemp -d)
-		(cd "$tmp" && apt-get download -q coreutils:arm64 libc6:arm64 >/dev/null 2>&1) ||
-			die "cannot download coreutils:arm64 and libc6:arm64"
-		rm -rf "$cu"
-		for deb in "$tmp"/*.deb; do dpkg -x "$deb" "$cu"; done
-		rm -rf "$tmp"
-	fi
-	cp "$cu/usr/bin/timeout" "$root/usr/bin/timeout"
-	mkdir -p "$root/lib/aarch64-linux-gnu"
-	cp -L "$cu/lib/ld-linux-aarch64.so.1" "$root/lib/"
-	cp -L "$cu/lib/aarch64-linux-gnu/libc.so.6" "$root/lib/aarch64-linux-gnu/"
-else
-	cp /usr/bin/timeout "$root/usr/bin/timeout"
-	for lib in $(ldd /usr/bin/timeout | grep -o '/[^ ]*'); do
-		mkdir -p "$root$(dirname "$lib")"
-		cp -L "$lib" "$root$lib"
-	done
-fi
+install_timeout "$root"
 
 (cd "$root" && find . -print0 | LC_ALL=C sort -z |
 	cpio --null -o -H newc --reproducible -R 0:0 --quiet) |

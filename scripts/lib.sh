@@ -82,6 +82,36 @@ bench_root() {
 	done
 	install -m 0755 "$TOP/initramfs/init" "$1/init"
 }
+# coreutils' timeout and the C library it is linked against, into the
+# initramfs tree $1: run_kselftest.sh's runner times tests out with it
+# (busybox's lacks --foreground). x86_64: the host's; arm64: Debian's arm64
+# packages, unpacked.
+install_timeout() {
+	local root=$1 cu tmp lib deb
+	mkdir -p "$root/usr/bin"
+	if [ "$WB_ARCH" = arm64 ]; then
+		cu=$BUILD/coreutils-arm64
+		if [ ! -x "$cu/usr/bin/timeout" ]; then
+			tmp=$(mktemp -d)
+			(cd "$tmp" && apt-get download -q coreutils:arm64 libc6:arm64 >/dev/null 2>&1) ||
+				die "cannot download coreutils:arm64 and libc6:arm64"
+			rm -rf "$cu"
+			for deb in "$tmp"/*.deb; do dpkg -x "$deb" "$cu"; done
+			rm -rf "$tmp"
+		fi
+		cp "$cu/usr/bin/timeout" "$root/usr/bin/timeout"
+		mkdir -p "$root/lib/aarch64-linux-gnu"
+		cp -L "$cu/lib/ld-linux-aarch64.so.1" "$root/lib/"
+		cp -L "$cu/lib/aarch64-linux-gnu/libc.so.6" "$root/lib/aarch64-linux-gnu/"
+	else
+		cp /usr/bin/timeout "$root/usr/bin/timeout"
+		for lib in $(ldd /usr/bin/timeout | grep -o '/[^ ]*'); do
+			mkdir -p "$root$(dirname "$lib")"
+			cp -L "$lib" "$root$lib"
+		done
+	fi
+}
+
 pack_root() {
 	(cd "$1" && find . -print0 | LC_ALL=C sort -z |
 		cpio --null -o -H newc --reproducible -R 0:0 --quiet) | gzip -n -1 >"$2"
