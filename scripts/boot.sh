@@ -50,7 +50,7 @@ noiommu)
 soak)
 	prefix=soak-
 	;;
-mainline|mainline-base)
+mainline|mainline-nofix)
 	# make test-mainline: Linux 7.2 with or without patches-mainline/
 	# ($WB_KERNEL, $WB_INITRD), the iommu suite of config/mainline/selftests.
 	prefix=${BOOT_VARIANT}-

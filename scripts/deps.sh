@@ -14,6 +14,8 @@ pkgs=(
 )
 # make bench: Debian's 6.12 source and gnuplot, only when asked for.
 [ "${1:-}" != bench ] || pkgs+=("$BENCH_DEB_PKG=$BENCH_DEB_VERSION" gnuplot-nox)
+# make test-mainline: upstream's iommufd selftest links against libcap.
+[ "${1:-}" != mainline ] || pkgs+=(libcap-dev)
 # busybox-static:arm64 is downloaded, not installed, by initramfs.sh: the
 # arm64 package lists must be there.
 foreign=

@@ -9,13 +9,15 @@
 #   3. the kernel with the debug set (KASAN, lockdep, DEBUG_LIST, kmemleak)
 #      and CONFIG_IOMMUFD_TEST, configured from the machine's fragments,
 #      the suite's tools/testing/selftests/iommu/config and what 7.2's
-#      IOMMUFD_TEST needs beyond it (config/mainline/iommufd.config), at
-#      HEAD and at the base;
+#      IOMMUFD_TEST needs beyond it (config/mainline/iommufd.config), with
+#      the series and with the series but its fix;
 #   4. the iommu suite installed as CI installs it and run by its
 #      run_kselftest.sh in a QEMU boot of each kernel (config/mainline/
 #      selftests); with the series every test must pass, none skip, and the
-#      console must be clean; without it the series' new tests must fail
-#      (their names in config/mainline/new-tests) and nothing else.
+#      console must be clean; on the series without its fix (patch 1
+#      reverted, the mock's response log kept) the series' new tests must
+#      fail (config/mainline/new-tests), for the stale response's reason,
+#      and nothing else.
 # Ends with "N passed, N failed"; results in build/logs/mainline/.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
@@ -38,6 +40,7 @@ k72() {
 		"$TOP/scripts/kernel.sh" "$@"
 }
 
+"$TOP/scripts/deps.sh" mainline
 "$TOP/scripts/tree-mainline.sh"
 git -C "$t" show HEAD:tools/testing/selftests/iommu/config >"$suite"
 
@@ -66,11 +69,8 @@ warnings() {
 k72 config 2>/dev/null
 grep -qx CONFIG_IOMMUFD_TEST=y "$kobj/.config" || die "7.2 kernel without CONFIG_IOMMUFD_TEST"
 grep -qx CONFIG_KASAN=y "$kobj/.config" || die "7.2 kernel without the debug set"
-# The base first: its kernel is the one the new tests must fail on.
 git -C "$t" checkout -q base
 warnings >"$logs/warnings-base.txt"
-k72 build >"$logs/build.log" 2>&1 || die "7.2 base does not build (see $logs/build.log)"
-cp "$kobj/$KIMAGE" "$logs/bzImage-base"
 for c in $(git -C "$t" rev-list --reverse base..series); do
 	git -C "$t" checkout -q "$c"
 	subj=$(git -C "$t" log -1 --format=%s "$c")
@@ -80,7 +80,17 @@ for c in $(git -C "$t" rev-list --reverse base..series); do
 		record "builds: $subj" fail "see $logs/build.log"
 	fi
 done
+# The kernel the new tests must fail on: the series without its fix (the
+# first patch reverted), so that the mock's response log is there and a
+# failure can only be the stale response's.
+fix=$(git -C "$t" rev-list --reverse base..series | head -n 1)
+git -C "$t" checkout -q -B nofix series
+git -C "$t" -c user.name="$TREE_IDENT_NAME" -c user.email="$TREE_IDENT_EMAIL" \
+	revert -q --no-edit "$fix" >/dev/null
+k72 build >"$logs/build.log" 2>&1 || die "7.2 without the fix does not build (see $logs/build.log)"
+cp "$kobj/$KIMAGE" "$logs/bzImage-nofix"
 git -C "$t" checkout -q series
+k72 build >"$logs/build.log" 2>&1 || die "7.2 + series does not build (see $logs/build.log)"
 warnings >"$logs/warnings-head.txt"
 new=$(comm -13 "$logs/warnings-base.txt" "$logs/warnings-head.txt")
 if [ -z "$new" ]; then
@@ -104,10 +114,10 @@ install_timeout "$root"
 pack_root "$root" "$root.cpio.gz"
 
 # The mock device needs no VT-d: boot without it.
-for k in mainline mainline-base; do
+for k in mainline mainline-nofix; do
 	case $k in
 	mainline) image=$kobj/$KIMAGE ;;
-	mainline-base) image=$logs/bzImage-base ;;
+	mainline-nofix) image=$logs/bzImage-nofix ;;
 	esac
 	BOOT_VARIANT=$k BOOT_APPEND=intel_iommu=off WB_KERNEL=$image \
 		WB_INITRD=$root.cpio.gz BOOT_TIMEOUT=${BOOT_TIMEOUT:-3000} \
