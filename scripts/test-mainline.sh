@@ -86,7 +86,7 @@ done
 fix=$(git -C "$t" rev-list --reverse base..series | head -n 1)
 git -C "$t" checkout -q -B nofix series
 git -C "$t" -c user.name="$TREE_IDENT_NAME" -c user.email="$TREE_IDENT_EMAIL" \
-	revert -q --no-edit "$fix" >/dev/null
+	revert --no-edit "$fix" >/dev/null
 k72 build >"$logs/build.log" 2>&1 || die "7.2 without the fix does not build (see $logs/build.log)"
 cp "$kobj/$KIMAGE" "$logs/bzImage-nofix"
 git -C "$t" checkout -q series
