@@ -114,7 +114,10 @@ case "$prefix" in
 mainline-*)
 	# Upstream's iommu suite has no settings file: the runner's 45 s
 	# default is too short for iommufd under TCG with the debug set.
-	append="$append wb.list=mainline wb.ksftimeout=${KSFT_TIMEOUT:-1800}" ;;
+	# Its huge page tests need 2 MiB pages reserved (128 MiB of dirty
+	# tracking at most, twice).
+	append="$append wb.list=mainline wb.ksftimeout=${KSFT_TIMEOUT:-1800}"
+	append="$append wb.hugepages=${KSFT_HUGEPAGES:-160}" ;;
 esac
 [ "$mode" != bench ] ||
 	append="$append wb.bench=${BENCH_SIDE:-vfio} wb.benchsecs=${BENCH_SECONDS:-1}"

@@ -44,12 +44,17 @@ k72() {
 "$TOP/scripts/tree-mainline.sh"
 git -C "$t" show HEAD:tools/testing/selftests/iommu/config >"$suite"
 
-for p in "$TOP"/patches-mainline/0[0-9][0-9][1-9]-*.patch; do
+for p in $(ls "$TOP"/patches-mainline/*.patch | grep -v -- '0000-cover-letter\.patch$'); do
 	out=$(cd "$t" && PATH=/usr/bin:$PATH perl scripts/checkpatch.pl --strict \
 		--no-summary "$p" 2>&1 || true)
-	# Tolerated: a Fixes: tag names a mainline commit the Debian base, one
-	# commit without history, cannot know.
-	bad=$(printf '%s\n' "$out" | grep -E '^(ERROR|WARNING|CHECK):' |
+	# Tolerated, nothing else: a Fixes: tag names a mainline commit the
+	# Debian base, one commit without history, cannot know; and checkpatch
+	# reads "FIXTURE_DATA(fixture) *self" (kselftest_harness.h's own form)
+	# as a multiplication.
+	bad=$(printf '%s\n' "$out" | awk '
+		/^(ERROR|WARNING|CHECK):/ { if (msg != "") print msg; msg = $0; fix = 0; next }
+		/FIXTURE_DATA\(/ { if (msg ~ /spaces preferred around that .\*./) msg = "" }
+		END { if (msg != "") print msg }' |
 		grep -v -e "^WARNING: Unknown commit id '[0-9a-f]*', maybe rebased or not pulled?" || true)
 	if [ -z "$bad" ]; then
 		record "checkpatch $(basename "$p")" ok ""
