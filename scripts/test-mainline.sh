@@ -85,13 +85,20 @@ for c in $(git -C "$t" rev-list --reverse base..series); do
 		record "builds: $subj" fail "see $logs/build.log"
 	fi
 done
-# The kernel the new tests must fail on: the series without its fix (the
-# first patch reverted), so that the mock's response log is there and a
-# failure can only be the stale response's.
+# The kernel the new tests must fail on: the series without its fix, so
+# that the mock's response log is there and a failure can only be the
+# stale response's.
+# That is the base plus every patch that leaves the fix's C files alone
+# (the mock's response log), without the fix and what documents it.
 fix=$(git -C "$t" rev-list --reverse base..series | head -n 1)
-git -C "$t" checkout -q -B nofix series
-git -C "$t" -c user.name="$TREE_IDENT_NAME" -c user.email="$TREE_IDENT_EMAIL" \
-	revert --no-edit "$fix" >/dev/null
+code=$(git -C "$t" diff --name-only base "$fix" -- '*.c' '*.h' ':!include/uapi')
+git -C "$t" checkout -q -B nofix base
+for c in $(git -C "$t" rev-list --reverse base..series); do
+	# shellcheck disable=SC2086
+	[ -z "$(git -C "$t" diff --name-only "$c~" "$c" -- $code)" ] || continue
+	git -C "$t" -c user.name="$TREE_IDENT_NAME" -c user.email="$TREE_IDENT_EMAIL" \
+		cherry-pick "$c" >/dev/null 2>&1 || die "$(git -C "$t" log -1 --format=%s "$c") does not apply without the fix"
+done
 k72 build >"$logs/build.log" 2>&1 || die "7.2 without the fix does not build (see $logs/build.log)"
 cp "$kobj/$KIMAGE" "$logs/bzImage-nofix"
 git -C "$t" checkout -q series

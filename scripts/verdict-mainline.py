@@ -87,7 +87,7 @@ def main():
     v.console(v.read(os.path.join(LOGS, "mainline-console.log")),
               "mainline-console.log")
     # Without: the new tests must fail, and nothing else.
-    print("== Linux 7.2 + patches-mainline without its fix (patch 1 reverted)")
+    print("== Linux 7.2 + patches-mainline without its fix")
     btext = v.read(os.path.join(LOGS, "mainline-nofix-kselftest.log")) or ""
     base = results(btext)
     if not base:
