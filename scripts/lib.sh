@@ -112,6 +112,23 @@ install_timeout() {
 	fi
 }
 
+# Make $1 (holding an unpacked source tree) one git commit with the fixed
+# identity of the base and date $2, message $3, tagged "base": the same
+# hash on every machine, no git identity needed. Debian's top-level
+# .gitignore ends with "/*": everything is added by force.
+base_commit() {
+	(
+		cd "$1"
+		export GIT_AUTHOR_NAME="$BASE_IDENT_NAME" GIT_AUTHOR_EMAIL="$BASE_IDENT_EMAIL" \
+			GIT_COMMITTER_NAME="$BASE_IDENT_NAME" GIT_COMMITTER_EMAIL="$BASE_IDENT_EMAIL" \
+			GIT_AUTHOR_DATE="$2" GIT_COMMITTER_DATE="$2"
+		git init -q -b series
+		git add -f -A .
+		git commit -q -m "$3"
+		git tag base
+	)
+}
+
 pack_root() {
 	(cd "$1" && find . -print0 | LC_ALL=C sort -z |
 		cpio --null -o -H newc --reproducible -R 0:0 --quiet) | gzip -n -1 >"$2"

@@ -17,17 +17,7 @@ if [ "$(git -C "$t" rev-parse -q --verify base 2>/dev/null)" != "$want" ]; then
 	rm -rf "$t"
 	mkdir -p "$t"
 	tar -C "$t" --strip-components=1 -xf "$BENCH_DEB_TARBALL"
-	(
-		cd "$t"
-		export GIT_AUTHOR_NAME="$BASE_IDENT_NAME" GIT_AUTHOR_EMAIL="$BASE_IDENT_EMAIL" \
-			GIT_COMMITTER_NAME="$BASE_IDENT_NAME" GIT_COMMITTER_EMAIL="$BASE_IDENT_EMAIL" \
-			GIT_AUTHOR_DATE="$BENCH_BASE_DATE" GIT_COMMITTER_DATE="$BENCH_BASE_DATE"
-		git init -q -b series
-		# Debian's top-level .gitignore ends with "/*": add by force.
-		git add -f -A .
-		git commit -q -m "Linux 6.12 from Debian $BENCH_DEB_PKG $BENCH_DEB_VERSION"
-		git tag base
-	)
+	base_commit "$t" "$BENCH_BASE_DATE" "Linux 6.12 from Debian $BENCH_DEB_PKG $BENCH_DEB_VERSION"
 	got=$(git -C "$t" rev-parse base)
 	[ "$got" = "$want" ] || die "6.12 base commit is $got, config/base-commit-6.12 says $want"
 fi

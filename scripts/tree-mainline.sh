@@ -42,17 +42,7 @@ if [ "$(git -C "$t" rev-parse -q --verify base 2>/dev/null)" != "$want" ]; then
 	mkdir -p "$t"
 	tar -C "$t" --strip-components=1 -xf "$apt/x/usr/src/$MAIN_DEB_PKG.tar.xz"
 	rm -rf "$apt/x"
-	(
-		cd "$t"
-		export GIT_AUTHOR_NAME="$BASE_IDENT_NAME" GIT_AUTHOR_EMAIL="$BASE_IDENT_EMAIL" \
-			GIT_COMMITTER_NAME="$BASE_IDENT_NAME" GIT_COMMITTER_EMAIL="$BASE_IDENT_EMAIL" \
-			GIT_AUTHOR_DATE="$MAIN_BASE_DATE" GIT_COMMITTER_DATE="$MAIN_BASE_DATE"
-		git init -q -b series
-		# Debian's top-level .gitignore ends with "/*": add by force.
-		git add -f -A .
-		git commit -q -m "Linux 7.2 from Debian $MAIN_DEB_PKG $MAIN_DEB_VERSION"
-		git tag base
-	)
+	base_commit "$t" "$MAIN_BASE_DATE" "Linux 7.2 from Debian $MAIN_DEB_PKG $MAIN_DEB_VERSION"
 	got=$(git -C "$t" rev-parse base)
 	[ "$got" = "$want" ] || die "7.2 base commit is $got, config/base-commit-7.2 says $want"
 fi
