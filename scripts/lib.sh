@@ -129,6 +129,20 @@ base_commit() {
 	)
 }
 
+# With the caller's record(): whether $2 (HEAD's W=1 + sparse warnings,
+# line numbers dropped) has a line $1 (the base's) has not, in the C files
+# $3 names.
+record_new_warnings() {
+	local new
+	new=$(comm -13 "$1" "$2")
+	if [ -z "$new" ]; then
+		record "no new W=1/sparse warning in $3" ok "$(wc -l <"$1") at base"
+	else
+		record "no new W=1/sparse warning in $3" fail \
+			"$(printf '%s' "$new" | head -2 | tr '\n' ' ')"
+	fi
+}
+
 pack_root() {
 	(cd "$1" && find . -print0 | LC_ALL=C sort -z |
 		cpio --null -o -H newc --reproducible -R 0:0 --quiet) | gzip -n -1 >"$2"

@@ -80,13 +80,8 @@ for c in $(git -C "$t" rev-list --reverse base..series); do
 done
 git -C "$t" checkout -q series
 warnings >"$logs/warnings-head.txt"
-new=$(comm -13 "$logs/warnings-base.txt" "$logs/warnings-head.txt")
-if [ -z "$new" ]; then
-	record "no new W=1/sparse warning in $(echo $files)" ok \
-		"$(wc -l <"$logs/warnings-base.txt") at base"
-else
-	record "no new W=1/sparse warning in $(echo $files)" fail "$(printf '%s' "$new" | head -2 | tr '\n' ' ')"
-fi
+# shellcheck disable=SC2086
+record_new_warnings "$logs/warnings-base.txt" "$logs/warnings-head.txt" "$(echo $files)"
 
 # The unpatched kernel of make bench, for step 6 (unpacked and built once).
 t612=$BUILD/linux-6.12

@@ -104,13 +104,8 @@ cp "$kobj/$KIMAGE" "$logs/bzImage-nofix"
 git -C "$t" checkout -q series
 k72 build >"$logs/build.log" 2>&1 || die "7.2 + series does not build (see $logs/build.log)"
 warnings >"$logs/warnings-head.txt"
-new=$(comm -13 "$logs/warnings-base.txt" "$logs/warnings-head.txt")
-if [ -z "$new" ]; then
-	record "no new W=1/sparse warning in $(echo $files)" ok \
-		"$(wc -l <"$logs/warnings-base.txt") at base"
-else
-	record "no new W=1/sparse warning in $(echo $files)" fail "$(printf '%s' "$new" | head -2 | tr '\n' ' ')"
-fi
+# shellcheck disable=SC2086
+record_new_warnings "$logs/warnings-base.txt" "$logs/warnings-head.txt" "$(echo $files)"
 
 # The suite as CI installs it (from HEAD: the new tests are in it), with
 # the 6.1 machine's init, which runs run_kselftest.sh on the list.
