@@ -12,7 +12,7 @@ of the boot without IOMMU (noiommu-*.log), and of the soak boot
 are those in $WB_VERDICT_ARCHES, else $WB_ARCH (x86_64 by default);
 --soak judges the soak boot alone (make soak). Prints one line per
 result group, a total per architecture, every failure, and last the line
-"N passed, N failed[, N skipped]". Exits 1 on any failure.
+"N passed, N failed" (a skip counts as a failure). Exits 1 on any failure.
 """
 import json
 import os
@@ -47,7 +47,7 @@ WALK_ENDS = "vfio_pci_fault_soak: fail-nth walk ends"
 ALLOC_REPORT = re.compile(r"\] vfio_pci_fault_: (page allocation failure|vmalloc error): ")
 ALLOC_REPORT_LINES = 8
 
-passed = failed = skipped = 0
+passed = failed = 0
 problems = []
 # What each failure printed, shown after the failures (CI's output is often
 # read from its tail only): per failed kselftest, its own log lines; per
@@ -78,7 +78,7 @@ def read(path):
 
 def kunit(console_path):
     """KUnit: parse the console with the tree's own kunit.py."""
-    global passed, skipped
+    global passed
     logs = os.path.dirname(console_path)
     out = os.path.join(logs, "kunit.json")
     if os.path.exists(out):
@@ -148,7 +148,7 @@ def kselftests(text, listfile="config/selftests", log="kselftest.log"):
     each program's own KTAP prefixed with "# ". A test that SKIPs fails
     the run: every test listed runs on the workbench's machines.
     """
-    global passed, skipped
+    global passed
     if text is None or "workbench: selftests end" not in text:
         fail("kselftest: the run did not finish (see %s)" % log)
         if text:
@@ -299,7 +299,7 @@ def judge(arch):
     global problems
     sub, machine = MACHINES[arch]
     logs = os.path.join(LOGS, sub) if sub else LOGS
-    before = (passed, failed, skipped)
+    before = (passed, failed)
     outer, problems = problems, []
     ev0 = len(evidence)
     print("== %s (%s): %s" % (arch, machine, logs))
@@ -336,8 +336,7 @@ def judge(arch):
                    os.path.join(logs, "soak-kselftest.log"))
         console(read(os.path.join(logs, "soak-console.log")),
                 "soak-console.log")
-    print("%s: %d passed, %d failed, %d skipped"
-          % (arch, passed - before[0], failed - before[1], skipped - before[2]))
+    print("%s: %d passed, %d failed" % (arch, passed - before[0], failed - before[1]))
     problems = outer + ["%s: %s" % (arch, p) for p in problems]
     evidence[ev0:] = [(k, "%s: %s" % (arch, t), l) for k, t, l in evidence[ev0:]]
     if failed != before[1]:
@@ -389,8 +388,6 @@ def main():
             print("   " + l)
         budget -= 1 + min(len(lines), budget - 1)
     line = "%d passed, %d failed" % (passed, failed)
-    if skipped:
-        line += ", %d skipped" % skipped
     print(line)
     return 1 if failed else 0
 
