@@ -36,9 +36,8 @@ help:
 	@echo '                   against iommufd'"'"'s fault queue (Debian 6.12, mock device),'
 	@echo '                   alternating boots; table + build/bench/bench.png; and'
 	@echo '                   opening, resetting, closing a device against the base'
-	@echo 'make test-6.12     the second series (patches-6.12/: iommufd fault cookies on'
-	@echo '                   Debian 6.12): tree, checkpatch, debug kernel, selftests with'
-	@echo '                   and without it; ends with "N passed, N failed"'
+	@echo 'make test-6.12     the backport of the mainline series to 6.12 (patches-6.12/,'
+	@echo '                   Debian 6.12): the same checks as make test-mainline'
 	@echo 'make test-mainline the mainline series (patches-mainline/: iommufd fault'
 	@echo '                   cookies on Debian unstable'"'"'s 7.2): tree, checkpatch, debug'
 	@echo '                   kernel, the iommu kselftests with and without it'
@@ -104,15 +103,16 @@ test:
 bench: deps ensure-tree
 	@$(S)/bench.sh
 
-# The second series: iommufd's fault queue on Debian's 6.12 (patches-6.12/).
+# The iommufd fault cookie series: for mainline (patches-mainline/, Debian
+# unstable's 7.2) and its backport to 6.12 (patches-6.12/).
+test-mainline: deps
+	@$(S)/test-iommufd.sh mainline
+
 test-6.12: deps
-	@$(S)/test-6.12.sh
+	@$(S)/test-iommufd.sh 6.12
 
 # Where an injected request's time goes in the series kernel (function
 # profiler).
-test-mainline: deps
-	@$(S)/test-mainline.sh
-
 bench-profile: deps ensure-tree
 	@$(S)/bench.sh profile
 

@@ -50,9 +50,10 @@ noiommu)
 soak)
 	prefix=soak-
 	;;
-mainline|mainline-nofix)
-	# make test-mainline: Linux 7.2 with or without patches-mainline/
-	# ($WB_KERNEL, $WB_INITRD), the iommu suite of config/mainline/selftests.
+mainline|mainline-nofix|6.12|6.12-nofix)
+	# make test-mainline / test-6.12: Linux 7.2 or 6.12 with
+	# patches-mainline/ or patches-6.12/, or with the series but its fix
+	# ($WB_KERNEL, $WB_INITRD), the iommu suite of config/<line>/selftests.
 	prefix=${BOOT_VARIANT}-
 	;;
 *) die "unknown BOOT_VARIANT ${BOOT_VARIANT}" ;;
@@ -111,7 +112,7 @@ append="$append panic=-1 wb.mode=$mode wb.out=$out_dev"
 [ "$prefix" != soak- ] ||
 	append="$append wb.list=soak wb.soak=${SOAK_SECONDS:-60}"
 case "$prefix" in
-mainline-*)
+mainline-*|6.12-*)
 	# Upstream's iommu suite has no settings file: the runner's 45 s
 	# default is too short for iommufd under TCG with the debug set.
 	# Its huge page tests need 2 MiB pages reserved (128 MiB of dirty

@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 # make test: from a fresh machine to a verdict, printing stage timings.
 # Both architectures: x86_64 (q35 + VT-d) first, with the series checks,
-# then arm64 (virt + SMMUv3), with W=1 + sparse on its own build.
+# then arm64 (virt + SMMUv3), with W=1 + sparse on its own build; last the
+# mainline iommufd series (make test-mainline), whose verdict counts too.
 set -uo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -55,7 +56,11 @@ stage a64-initrd arm "$S/initramfs.sh" || abort "the arm64 initramfs does not bu
 stage a64-boot arm "$S/boot.sh" test
 stage a64-noiommu arm env BOOT_VARIANT=noiommu "$S/boot.sh" test
 stage a64-soak arm env BOOT_VARIANT=soak SOAK_SECONDS=8 "$S/boot.sh" test
+# The iommufd fault cookie series for mainline (Linux 7.2): its own checks,
+# debug kernel and kselftests with and without its fix; its verdict counts.
+mainline() { "$S/test-iommufd.sh" mainline 2>&1 | tee "$BUILD/logs/mainline-verdict.txt"; }
+stage mainline x86 mainline
 printf 'stage timings:\n'; printf '  %s\n' "${timings[@]}"
 printf '  %-10s %4ds\n' total $(($(now) - t_all))
 WB_VERDICT_ARCHES="x86_64 arm64" WB_VERDICT_SOAK="x86_64 arm64" WB_VERDICT_KUNIT_RUN=1 \
-	"$S/verdict.py"
+	WB_VERDICT_SERIES=mainline "$S/verdict.py"

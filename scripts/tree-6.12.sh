@@ -22,7 +22,10 @@ if [ "$(git -C "$t" rev-parse -q --verify base 2>/dev/null)" != "$want" ]; then
 	[ "$got" = "$want" ] || die "6.12 base commit is $got, config/base-commit-6.12 says $want"
 fi
 git -C "$t" checkout -q -B series base
+# git format-patch -vN names them vN-0001-...; the cover letter is 0000.
+patches=$(ls "$TOP"/patches-6.12/*.patch | grep -v -- '-\?0000-cover-letter\.patch$')
+# shellcheck disable=SC2086
 GIT_COMMITTER_NAME="$TREE_IDENT_NAME" GIT_COMMITTER_EMAIL="$TREE_IDENT_EMAIL" \
 	git -C "$t" -c user.name="$TREE_IDENT_NAME" -c user.email="$TREE_IDENT_EMAIL" \
-	am -q --committer-date-is-author-date "$TOP"/patches-6.12/0[0-9][0-9][1-9]-*.patch
+	am -q --committer-date-is-author-date $patches
 note "${t#"$TOP"/}: base $(git -C "$t" rev-parse --short base) + $(git -C "$t" rev-list --count base..HEAD) patches"

@@ -10,7 +10,10 @@ a skip fails the run) and the same two
 of the boot without IOMMU (noiommu-*.log), and of the soak boot
 (soak-*.log) for the architectures in $WB_VERDICT_SOAK. The architectures
 are those in $WB_VERDICT_ARCHES, else $WB_ARCH (x86_64 by default);
---soak judges the soak boot alone (make soak). Prints one line per
+--soak judges the soak boot alone (make soak). $WB_VERDICT_SERIES names
+other series whose own verdict (build/logs/<name>-verdict.txt, ending in
+"N passed, N failed") counts too: make test adds the mainline iommufd
+series' this way. Prints one line per
 result group, a total per architecture, every failure, and last the line
 "N passed, N failed" (a skip counts as a failure). Exits 1 on any failure.
 """
@@ -354,6 +357,26 @@ def soak(arch):
     console(read(os.path.join(logs, "soak-console.log")), "soak-console.log")
 
 
+def series_verdict(name):
+    """Fold another series' verdict (test-iommufd.sh's output) into ours."""
+    global passed, failed
+    path = os.path.join(LOGS, name + "-verdict.txt")
+    text = read(path) or ""
+    m = None
+    for m in re.finditer(r"^(\d+) passed, (\d+) failed$", text, re.M):
+        pass
+    if not m:
+        fail("%s series: no verdict (see %s)" % (name, path))
+        return
+    print("series %-36s %s passed, %s failed (%s)" % (name, m.group(1), m.group(2), path))
+    passed += int(m.group(1))
+    for l in re.findall(r"^FAIL: (.*)$", text, re.M):
+        problems.append("%s series: %s" % (name, l))
+    failed += int(m.group(2))
+    if int(m.group(2)) and not re.search(r"^FAIL: ", text, re.M):
+        problems.append("%s series: %s failed (see %s)" % (name, m.group(2), path))
+
+
 def main():
     # As scripts/lib.sh: $WB_ARCH, else $ARCH (ARCH=arm64 make run).
     alias = {"x86": "x86_64", "aarch64": "arm64"}
@@ -368,6 +391,8 @@ def main():
         checks()
         if os.environ.get("WB_VERDICT_KUNIT_RUN"):
             kunit_run()
+        for name in os.environ.get("WB_VERDICT_SERIES", "").split():
+            series_verdict(name)
     for arch in arches:
         if arch not in MACHINES:
             fail("verdict: unknown architecture %s" % arch)
