@@ -106,7 +106,7 @@ done
 # stale response's.
 # That is the base plus every patch that leaves the fix's C files alone
 # (the mock's response log), without the fix and what documents it.
-fix=$(git -C "$t" rev-list --reverse base..series | head -n 1)
+fix=$(git -C "$t" rev-list --reverse base..series | sed -n 1p)
 code=$(git -C "$t" diff --name-only base "$fix" -- '*.c' '*.h' ':!include/uapi')
 git -C "$t" checkout -q -B nofix base
 for c in $(git -C "$t" rev-list --reverse base..series); do

@@ -20,8 +20,10 @@ deb=$apt/${MAIN_DEB_PKG}_${MAIN_DEB_VERSION}_all.deb
 fetch() {
 	local mirror opts
 	# The mirror of the machine's Debian sources (deb822 or one-line).
+	# (|| true: grep fails on no match, or on SIGPIPE once head has its
+	# line, and pipefail would end the script without a word.)
 	mirror=$(grep -rhoE 'https?://[^ ]*/debian/?( |$)' /etc/apt/sources.list \
-		/etc/apt/sources.list.d/ 2>/dev/null | head -n 1 | tr -d ' ')
+		/etc/apt/sources.list.d/ 2>/dev/null | head -n 1 | tr -d ' ' || true)
 	[ -n "$mirror" ] || mirror=http://deb.debian.org/debian
 	mkdir -p "$apt/lists/partial" "$apt/cache/archives/partial"
 	printf 'deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] %s unstable main\n' \
