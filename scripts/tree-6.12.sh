@@ -21,7 +21,9 @@ if [ "$(git -C "$t" rev-parse -q --verify base 2>/dev/null)" != "$want" ]; then
 	got=$(git -C "$t" rev-parse base)
 	[ "$got" = "$want" ] || die "6.12 base commit is $got, config/base-commit-6.12 says $want"
 fi
-git -C "$t" checkout -q -B series base
+# -f: the tree is a build product; a killed make test-6.12 may have left
+# the suite fitted to 6.12 (config/6.12/suite-compat.sh) in it.
+git -C "$t" checkout -q -f -B series base
 # git format-patch -vN names them vN-0001-...; the cover letter is 0000.
 patches=$(ls "$TOP"/patches-6.12/*.patch | grep -v -- '-\?0000-cover-letter\.patch$')
 # shellcheck disable=SC2086
