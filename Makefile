@@ -8,7 +8,7 @@ S := scripts
 
 
 .PHONY: demo ensure-tree help deps tree export export-check kernel initramfs boot shell \
-	verdict check checkpatch run test kunit soak bench bench-profile test-6.12 test-mainline clean distclean
+	verdict check checkpatch run test kunit soak bench bench-profile test-6.12 test-mainline test-ring clean distclean
 
 help:
 	@echo 'make test          everything, from a fresh machine: deps, tree, kernel,'
@@ -41,6 +41,9 @@ help:
 	@echo 'make test-mainline the mainline series (patches-mainline/: iommufd fault'
 	@echo '                   cookies on Debian unstable'"'"'s 7.2): tree, checkpatch, debug'
 	@echo '                   kernel, the iommu kselftests with and without it'
+	@echo 'make test-ring     the fault ring RFC (patches-ring/: iommufd'"'"'s fault queue'
+	@echo '                   as a mapped ring, on 7.2 + patches-mainline/): the same'
+	@echo '                   checks, the iommu kselftests with it'
 	@echo 'make bench-profile where an injected request'"'"'s time goes (function profiler)'
 	@echo 'make kunit         the iommu_fault suite alone, with the tree'"'"'s kunit.py run'
 	@echo '                   and drivers/iommu/.kunitconfig (x86_64 under QEMU)'
@@ -110,6 +113,11 @@ test-mainline: deps
 
 test-6.12: deps
 	@$(S)/test-iommufd.sh 6.12
+
+# The fault ring RFC for mainline's iommufd (patches-ring/, on 7.2 with
+# patches-mainline/).
+test-ring: deps
+	@$(S)/test-iommufd.sh ring
 
 # Where an injected request's time goes in the series kernel (function
 # profiler).

@@ -8,20 +8,25 @@
  *                    fault ring, the consumer index stored in the mapped
  *                    first page of the response region, answered with one
  *                    pwrite() of a batch into that region, eventfd wake-up;
- *   -DBENCH_IOMMUFD  iommufd's fault queue (Linux 6.12): requests from the
+ *   -DBENCH_IOMMUFD  iommufd's fault queue (Linux 7.2): requests from the
  *                    mock device (IOMMU_TEST_OP_TRIGGER_IOPF, one ioctl()
  *                    each), read() from the fault fd, answered with one
- *                    write() of a batch, poll() on the fault fd.
+ *                    write() of a batch, poll() on the fault fd; with
+ *                    "ring" as third argument (side "ring", needs the
+ *                    fault ring RFC), the same fault object allocated with
+ *                    IOMMU_FAULT_QUEUE_FLAG_RING: loads from the mapped
+ *                    ring and a store of the consumer index instead of
+ *                    read(), the rest unchanged.
  *
  * Both sides give every request of a batch its own (PASID, group index):
  * grpid = n % 512, pasid = 1 + n / 512, so nothing replaces anything.
  *
  * Prints one line per figure:
- *   bench side=<vfio|iommufd> metric=<name> B=<n> P=<n> value=<v> unit=<u>
+ *   bench side=<vfio|iommufd|ring> metric=<name> B=<n> P=<n> value=<v> unit=<u>
  * and the workbench's bench.py turns the lines of several boots into the
  * table. Numbers only: nothing here passes or fails on speed.
  *
- * Usage: fault_bench [seconds per figure (default 2)] [inject]
+ * Usage: fault_bench [seconds per figure (default 2)] [inject|all] [ring]
  * "inject" only injects, fetches and answers batches of 512 for that long,
  * printing nothing: a load for a profiler (make bench-profile).
  */
@@ -286,12 +291,18 @@ static void side_arm(void)
 #include <linux/iommufd.h>
 #include "iommufd_test.h"
 
-#define SIDE "iommufd"
+#define SIDE (ring ? "ring" : "iommufd")
 #define INJECT_HOW "ioctl(IOMMU_TEST_OP_TRIGGER_IOPF) per request"
-#define FETCH_HOW "one read() of the fault fd per batch"
+#define FETCH_HOW (ring ? "loads from the mapped ring + a store of the consumer index in its mapped page" : \
+		   "one read() of the fault fd per batch")
 #define ANSWER_HOW "one write() of the batch to the fault fd"
+#define RING_ENTRIES 4096
 
 static int ifd, fault_fd;
+static bool ring;	/* IOMMU_FAULT_QUEUE_FLAG_RING */
+static __u32 *ring_cons;
+static const __u32 *ring_prod;
+static const struct iommu_hwpt_pgfault *ring_recs;
 static __u32 idev_id, stdev_id, parent_id, iopf_hwpt_id;
 
 typedef struct iommu_hwpt_pgfault rec_t;
@@ -339,6 +350,8 @@ static void side_setup(void)
 		.op = IOMMU_TEST_OP_MOCK_DOMAIN,
 	};
 	struct iommu_fault_alloc fa = { .size = sizeof(fa) };
+	long page = sysconf(_SC_PAGESIZE);
+	void *ro;
 
 	ifd = open("/dev/iommu", O_RDWR);
 	if (ifd < 0)
@@ -352,9 +365,35 @@ static void side_setup(void)
 	idev_id = mock.mock_domain.out_idev_id;
 	parent_id = hwpt_alloc(ioas.out_ioas_id, IOMMU_HWPT_ALLOC_NEST_PARENT,
 			       0, false);
+#ifdef IOMMU_FAULT_QUEUE_FLAG_RING
+	if (ring) {
+		fa.flags = IOMMU_FAULT_QUEUE_FLAG_RING;
+		fa.ring_entries = RING_ENTRIES;
+	}
+#endif
 	if (ioctl(ifd, IOMMU_FAULT_QUEUE_ALLOC, &fa))
 		die("IOMMU_FAULT_QUEUE_ALLOC");
 	fault_fd = fa.out_fault_fd;
+#ifdef IOMMU_FAULT_QUEUE_FLAG_RING
+	if (ring) {
+		ro = mmap(NULL, fa.out_ring_length, PROT_READ, MAP_SHARED,
+			  fault_fd, 0);
+		ring_cons = mmap(NULL, page, PROT_READ | PROT_WRITE, MAP_SHARED,
+				 fault_fd, 0);
+		if (ro == MAP_FAILED || ring_cons == MAP_FAILED)
+			die("mmap fault ring");
+		ring_prod = &((const struct iommu_fault_ring_header *)
+			      ((char *)ro + page))->producer;
+		ring_recs = (const void *)((char *)ro + 2 * page);
+	}
+#else
+	(void)page;
+	(void)ro;
+	if (ring) {
+		errno = EOPNOTSUPP;
+		die("no IOMMU_FAULT_QUEUE_FLAG_RING in this kernel's uapi");
+	}
+#endif
 	iopf_hwpt_id = hwpt_alloc(parent_id, IOMMU_HWPT_FAULT_ID_VALID,
 				  fa.out_fault_id, true);
 	replace(iopf_hwpt_id);
@@ -381,7 +420,21 @@ static void side_inject(int n)
 
 static int side_fetch(rec_t *out, int max)
 {
-	ssize_t n = read(fault_fd, out, max * sizeof(*out));
+	ssize_t n;
+
+	if (ring) {
+		__u32 cons = *ring_cons;
+		__u32 avail = __atomic_load_n(ring_prod, __ATOMIC_ACQUIRE) - cons;
+		int i;
+
+		if (avail > (__u32)max)
+			avail = max;
+		for (i = 0; i < (int)avail; i++)
+			out[i] = ring_recs[(cons + i) & (RING_ENTRIES - 1)];
+		__atomic_store_n(ring_cons, cons + avail, __ATOMIC_RELEASE);
+		return avail;
+	}
+	n = read(fault_fd, out, max * sizeof(*out));
 
 	if (n < 0) {
 		if (errno == EAGAIN)
@@ -587,6 +640,9 @@ int main(int argc, char **argv)
 
 	if (argc > 1)
 		secs_per_figure = atof(argv[1]);
+#ifdef BENCH_IOMMUFD
+	ring = argc > 3 && !strcmp(argv[3], "ring");
+#endif
 	side_setup();
 	if (argc > 2 && !strcmp(argv[2], "inject")) {
 		double end = now() + secs_per_figure;

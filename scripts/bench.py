@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 """Turn the logs of make bench into a table and a plot.
 
-Reads DIR/round<r>-<side>.log (side: vfio = this series, iommufd = 6.12's
+Reads DIR/round<r>-<side>.log (side: vfio = this series, iommufd = 7.2's
 fault queue), each made of lines
   bench side=<side> metric=<m> B=<b> P=<p> value=<v> unit=<u>
 and prints, for each figure, the median of each side over the rounds and
@@ -10,6 +10,12 @@ the speed ratio ours/iommufd of each round (>1: ours faster), as
 min/median/max: only ratios taken within one round, from boots made one
 after the other, mean anything on a noisy machine. Writes DIR/results.md
 and, when gnuplot is there, DIR/bench.png.
+
+Then the one-kernel A/B of the fault ring RFC: DIR/round<r>-ab.log, the
+lines of one 7.2 boot that ran the same client on read()/write() (side
+iommufd) and on the ring (side ring) in pairs, each line prefixed with
+"pair=<n> "; the speed ratio ring over read()/write() of every pair, and
+the issue's goals next to them (numbers, not pass/fail).
 """
 import glob
 import os
@@ -76,6 +82,90 @@ def open_table(d):
     out.append("")
     out.append("%d round(s); per-round ratio of the medians of each loop "
                "(1.00: the same; > 1: the series slower)." % len(rounds))
+    return out
+
+
+# The fault ring RFC's goals: (metric, B, P) -> (least speed ratio ring
+# over read()/write(), what the issue asks).
+AB_GOALS = {
+    ("user", 1, 0): (2.0, ">= 2x"),
+    ("user", 32, 0): (3.0, ">= 3x"),
+    ("trip", 1, 0): (1.5, ">= 1.5x"),
+    ("trip", 32, 0): (1.5, ">= 1.5x"),
+    ("trip", 512, 0): (1.5, ">= 1.5x"),
+    ("lat_p99", 1, 0): (3.0, "ring <= 1/3 of read()/write()"),
+}
+
+
+def ab_table(d):
+    """The ring against read()/write() on one 7.2 kernel, pair by pair."""
+    pairs = {}  # (round, pair, side) -> {(metric, B, P): (value, unit)}
+    for path in sorted(glob.glob(os.path.join(d, "round*-ab.log"))):
+        r = int(re.search(r"round(\d+)-ab\.log$", path).group(1))
+        with open(path, encoding="utf-8", errors="replace") as f:
+            for line in f:
+                m = re.match(r"^pair=(\d+) (.*)$", line.strip())
+                x = m and LINE.match(m.group(2))
+                if x:
+                    pairs.setdefault((r, int(m.group(1)), x.group(1)), {})[
+                        (x.group(2), int(x.group(3)), int(x.group(4)))] = (
+                            float(x.group(5)), x.group(6))
+    ids = sorted({(r, p) for r, p, _ in pairs})
+    if not ids:
+        return []
+    both = [i for i in ids if i + ("iommufd",) in pairs and i + ("ring",) in pairs]
+    keys = sorted({k for figs in pairs.values() for k in figs},
+                  key=lambda k: (ORDER.index(k[0]) if k[0] in ORDER else 99,
+                                 k[1], k[2]))
+    out = ["", "### The fault ring RFC against read()/write(), one 7.2 kernel", "",
+           "| figure | B | P | read()/write() (median) | ring (median) | "
+           "speed ring/read(): min / median / max | goal |",
+           "| --- | --- | --- | --- | --- | --- | --- |"]
+    med = {}
+    for k in keys:
+        rw = [pairs[i + ("iommufd",)][k][0] for i in both if k in pairs[i + ("iommufd",)]]
+        rg = [pairs[i + ("ring",)][k][0] for i in both if k in pairs[i + ("ring",)]]
+        if not rw or not rg:
+            continue
+        unit = pairs[both[0] + ("ring",)][k][1]
+        ratios = []
+        for i in both:
+            a = pairs[i + ("ring",)].get(k)
+            b = pairs[i + ("iommufd",)].get(k)
+            if a and b and a[0] > 0 and b[0] > 0:
+                ratios.append(a[0] / b[0] if unit.endswith("/s") else b[0] / a[0])
+        med[k] = (statistics.median(rw), statistics.median(rg))
+        goal = ""
+        if k in AB_GOALS:
+            least, text = AB_GOALS[k]
+            goal = "%s: %s" % (text, "met" if statistics.median(ratios) >= least
+                               else "MISSED")
+        out.append("| %s | %s | %s | %.4g %s | %.4g %s | %.2f / %.2f / %.2f | %s |" % (
+            NAMES.get(k[0], k[0]), k[1] if k[0] not in ("lookup", "disarm") else "-",
+            k[2] or "-", med[k][0], unit, med[k][1], unit, min(ratios),
+            statistics.median(ratios), max(ratios), goal))
+    # Round trip with 4000 pending against 16, the ring's own, pair by pair.
+    scal = []
+    for i in both:
+        g = pairs[i + ("ring",)]
+        if ("lookup", 1, 4000) in g and ("lookup", 1, 16) in g:
+            scal.append(g[("lookup", 1, 4000)][0] / g[("lookup", 1, 16)][0])
+    if scal:
+        out.append("| ring: round trip with 4000 pending / with 16 | - | - | - | "
+                   "%.2f (median) | %.2f / %.2f / %.2f (times, not speed) | "
+                   "<= 1.2: %s |" % (statistics.median(scal), min(scal),
+                                     statistics.median(scal), max(scal),
+                                     "met" if statistics.median(scal) <= 1.2
+                                     else "MISSED"))
+    out.append("")
+    out.append("%d pair(s) in %d boot(s) of one 7.2 kernel (the cookie series "
+               "and the ring RFC), the same client and mock device, "
+               "read()/write() and ring in alternating order. Speed ratio > 1: "
+               "the ring faster (rates: ring/read(); times: read()/ring). A goal "
+               "is judged on the median of the pairs." % (
+                   len(both), len({r for r, _ in both})))
+    if len(both) != len(ids):
+        out.append("INCOMPLETE: a pair lacks one side (see the logs).")
     return out
 
 
@@ -165,6 +255,7 @@ def main(d):
     if not complete:
         out.append("INCOMPLETE: a boot gave no figure for some line (see the logs).")
     out += open_table(d)
+    out += ab_table(d)
     text = "\n".join(out)
     print(text)
     with open(os.path.join(d, "results.md"), "w", encoding="utf-8") as f:

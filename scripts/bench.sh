@@ -1,17 +1,23 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
 # make bench: the page request round trip of this series against iommufd's
-# fault queue (Linux 6.12), in one run, on the same QEMU/TCG machine.
+# fault queue (Linux 7.2), in one run, on the same QEMU/TCG machine; and, on
+# that 7.2 kernel, iommufd's read()/write() against the fault ring RFC.
 #
 # Builds two kernels without the debug set: this series on 6.1
-# (build/kernel-bench) and Debian's linux-source-6.12 with CONFIG_IOMMUFD_TEST
-# (build/linux-6.12, build/kernel-6.12; unpacked and configured once, then
-# incremental, so a second run rebuilds nothing). bench/fault_bench.c is
-# built twice, once per side, and both go into one initramfs. Then boots
-# the two kernels alternately, $BENCH_ROUNDS (5) times each, every figure
-# measured for $BENCH_SECONDS (1) s, and scripts/bench.py prints the table
-# (ours/iommufd ratios, min/median/max over the rounds) and draws
-# build/bench/bench.png. Nothing here passes or fails on speed.
+# (build/kernel-bench) and Debian unstable's 7.2 with patches-mainline/,
+# patches-ring/ and CONFIG_IOMMUFD_TEST (build/linux-7.2-ring, made by
+# tree-mainline.sh ring; build/kernel-7.2-bench, incremental).
+# bench/fault_bench.c is built twice, once per kernel's uapi, and both go
+# into one initramfs. Then boots the two kernels alternately,
+# $BENCH_ROUNDS (5) times each, every figure measured for $BENCH_SECONDS
+# (1) s. A 7.2 boot runs the client $BENCH_PAIRS (2) times on each of
+# read()/write() and the ring, alternating (iommufd, ring, ring, iommufd,
+# ...); its first read()/write() run is the iommufd side of the 6.1
+# comparison. scripts/bench.py prints the tables (ours/iommufd ratios over
+# the rounds, ring/read() ratios over the pairs, the ring's goals next to
+# them) and draws build/bench/bench.png. Nothing here passes or fails on
+# speed.
 #
 # It also times what a device that never arms the fault ring pays, opening,
 # resetting and closing it (bench/open_bench.c), on this series and on the
@@ -29,9 +35,10 @@ set -euo pipefail
 rounds=${BENCH_ROUNDS:-5}
 secs=${BENCH_SECONDS:-1}
 bdir=$BUILD/bench
-t612=$BUILD/linux-6.12
+t72=$BUILD/linux-7.2-ring
+pairs=${BENCH_PAIRS:-2}
 k61=$BUILD/kernel-bench
-k612=$BUILD/kernel-6.12
+k72=$BUILD/kernel-7.2-bench
 kbase=$BUILD/kernel-base
 mkdir -p "$bdir"
 
@@ -68,10 +75,22 @@ initramfs() {
 			>"$root/bench/fault_bench_open_$side"
 		chmod 0755 "$root/bench/fault_bench_open_$side"
 	done
-	if [ -d "$k612/usr/include" ]; then
-		gcc -static -O2 -Wall -DBENCH_IOMMUFD -isystem "$k612/usr/include" \
-			-I"$t612/drivers/iommu/iommufd" \
+	if [ -d "$k72/usr/include" ]; then
+		gcc -static -O2 -Wall -DBENCH_IOMMUFD -isystem "$k72/usr/include" \
+			-I"$t72/drivers/iommu/iommufd" \
 			-o "$root/bench/fault_bench_iommufd" "$TOP/bench/fault_bench.c"
+		# One 7.2 boot: read()/write() and the ring in pairs, the order
+		# alternating from one pair to the next.
+		cat >"$root/bench/fault_bench_ab" <<-EOF
+		#!/bin/sh
+		for p in \$(seq 1 $pairs); do
+			if [ \$((p % 2)) = 1 ]; then order="rw ring"; else order="ring rw"; fi
+			for m in \$order; do
+				/bench/fault_bench_iommufd "\$1" all \$m | sed "s/^/pair=\$p /" || exit 1
+			done
+		done
+		EOF
+		chmod 0755 "$root/bench/fault_bench_ab"
 	fi
 	pack_root "$root" "$bdir/initramfs.cpio.gz"
 }
@@ -91,17 +110,18 @@ if [ "$mode" = profile ]; then
 	exit 0
 fi
 
-unpack_612
+"$TOP/scripts/tree-mainline.sh" ring
 export_base
 
 t0=$(now)
 WB_KOBJ=$k61 WB_FRAGMENTS="$series_frags" "$TOP/scripts/kernel.sh" build
-# The same fragments on 6.12; those of this series' symbols (the injector)
-# and a few 6.1 ones that 6.12 dropped are reported and left out: lenient.
-WB_TREE=$t612 WB_KOBJ=$k612 KCONFIG_LENIENT=1 \
-	WB_FRAGMENTS="$kc/base.config $suite $kc/x86_64/machine.config $bc/common.config $bc/iommufd-6.12.config" \
+# The same fragments on 7.2; those of this series' symbols (the injector)
+# and a few 6.1 ones that 7.2 dropped are reported and left out: lenient.
+git -C "$t72" checkout -q series
+WB_TREE=$t72 WB_KOBJ=$k72 KCONFIG_LENIENT=1 \
+	WB_FRAGMENTS="$kc/base.config $suite $kc/x86_64/machine.config $bc/common.config $bc/iommufd-7.2.config" \
 	"$TOP/scripts/kernel.sh" build
-grep -qx CONFIG_IOMMUFD_TEST=y "$k612/.config" || die "6.12 kernel without CONFIG_IOMMUFD_TEST"
+grep -qx CONFIG_IOMMUFD_TEST=y "$k72/.config" || die "7.2 kernel without CONFIG_IOMMUFD_TEST"
 # The base with the series' fragments: the injector's options, which it
 # lacks, are reported and left out.
 WB_TREE=$BUILD/linux-base WB_KOBJ=$kbase KCONFIG_LENIENT=1 \
@@ -113,20 +133,28 @@ initramfs
 rm -f "$bdir"/round*.log
 for r in $(seq 1 "$rounds"); do
 	for side in vfio iommufd open_base open_series; do
-		# 6.12 probes a device without firmware node with the first
-		# IOMMU registered without one (iommu_fwspec_ops(NULL)): with
-		# VT-d on, that is VT-d for the mock device too, and
+		# 7.2 (as 6.12) probes a device without firmware node with the
+		# first IOMMU registered without one (iommu_fwspec_ops(NULL)):
+		# with VT-d on, that is VT-d for the mock device too, and
 		# IOMMU_TEST_OP_MOCK_DOMAIN fails. The mock needs no VT-d: off.
+		bside=$side
 		case $side in
 		vfio|open_series) kobj=$k61 append= ;;
-		iommufd) kobj=$k612 append=intel_iommu=off ;;
+		iommufd) kobj=$k72 append=intel_iommu=off bside=ab ;;
 		open_base) kobj=$kbase append= ;;
 		esac
 		append="$append $same_clock"
 		note "round $r/$rounds: $side"
 		BOOT_APPEND=$append WB_KERNEL=$kobj/$KIMAGE WB_INITRD=$bdir/initramfs.cpio.gz \
-			BENCH_SIDE=$side BENCH_SECONDS=$secs \
+			BENCH_SIDE=$bside BENCH_SECONDS=$secs \
 			BENCH_LOG=$bdir/round$r-$side.log "$TOP/scripts/boot.sh" bench
+		if [ "$side" = iommufd ]; then
+			# The A/B pairs; the first read()/write() run is the
+			# iommufd side of the 6.1 comparison.
+			mv "$bdir/round$r-iommufd.log" "$bdir/round$r-ab.log"
+			sed -n 's/^pair=1 \(bench side=iommufd \)/\1/p' "$bdir/round$r-ab.log" \
+				>"$bdir/round$r-iommufd.log"
+		fi
 	done
 done
 python3 "$TOP/scripts/bench.py" "$bdir"

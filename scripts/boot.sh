@@ -50,10 +50,11 @@ noiommu)
 soak)
 	prefix=soak-
 	;;
-mainline|mainline-nofix|6.12|6.12-nofix)
-	# make test-mainline / test-6.12: Linux 7.2 or 6.12 with
-	# patches-mainline/ or patches-6.12/, or with the series but its fix
-	# ($WB_KERNEL, $WB_INITRD), the iommu suite of config/<line>/selftests.
+mainline|mainline-nofix|6.12|6.12-nofix|ring)
+	# make test-mainline / test-6.12 / test-ring: Linux 7.2 or 6.12 with
+	# patches-mainline/, patches-6.12/ or patches-mainline/ and
+	# patches-ring/, or with the series but its fix ($WB_KERNEL,
+	# $WB_INITRD), the iommu suite of config/<line>/selftests.
 	prefix=${BOOT_VARIANT}-
 	;;
 *) die "unknown BOOT_VARIANT ${BOOT_VARIANT}" ;;
@@ -112,7 +113,7 @@ append="$append panic=-1 wb.mode=$mode wb.out=$out_dev"
 [ "$prefix" != soak- ] ||
 	append="$append wb.list=soak wb.soak=${SOAK_SECONDS:-60}"
 case "$prefix" in
-mainline-*|6.12-*)
+mainline-*|6.12-*|ring-*)
 	# Upstream's iommu suite has no settings file: the runner's 45 s
 	# default is too short for iommufd under TCG with the debug set.
 	# Its huge page tests need 2 MiB pages reserved (128 MiB of dirty

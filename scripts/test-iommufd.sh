@@ -1,11 +1,16 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
-# test-iommufd.sh mainline|6.12: the iommufd fault cookie series of one tree
-# checked, built, booted and tested (make test-mainline, make test-6.12):
+# test-iommufd.sh mainline|6.12|ring: an iommufd series of one tree checked,
+# built, booted and tested (make test-mainline, make test-6.12,
+# make test-ring):
 #
 #   mainline  patches-mainline/ on Debian unstable's 7.2 (build/linux-7.2)
 #   6.12      patches-6.12/, its backport, on Debian's 6.12
 #             (build/linux-6.12-series)
+#   ring      patches-ring/, the fault ring RFC, on 7.2 + patches-mainline/
+#             (build/linux-7.2-ring); the checks cover its own patches, and
+#             there is no "without its fix" kernel (step 3 and 4: the
+#             series only)
 #
 #   1. the tree = pinned base + the series (tree-mainline.sh, tree-6.12.sh);
 #   2. checkpatch --strict on every patch; every commit builds; no new W=1
@@ -30,6 +35,9 @@ set -euo pipefail
 
 line=${1:-mainline}
 [ "$WB_ARCH" = x86_64 ] || die "make test-$line runs on x86_64 only"
+# from: the commit the series' checks start at; nofix: boot the series
+# without its fix too.
+from=base nofix=1 treearg=
 case $line in
 mainline)
 	t=$BUILD/linux-7.2 kobj=$BUILD/kernel-7.2 patches=$TOP/patches-mainline
@@ -37,7 +45,10 @@ mainline)
 6.12)
 	t=$BUILD/linux-6.12-series kobj=$BUILD/kernel-6.12-series
 	patches=$TOP/patches-6.12 treesh=tree-6.12.sh ;;
-*) die "test-iommufd.sh: no series for $line (mainline or 6.12)" ;;
+ring)
+	t=$BUILD/linux-7.2-ring kobj=$BUILD/kernel-7.2-ring patches=$TOP/patches-ring
+	treesh=tree-mainline.sh treearg=ring from=prereq nofix= ;;
+*) die "test-iommufd.sh: no series for $line (mainline, 6.12 or ring)" ;;
 esac
 cfg=$TOP/config/$line
 logs=$BUILD/logs/$line
@@ -57,7 +68,7 @@ kern() {
 }
 
 "$TOP/scripts/deps.sh" mainline
-"$TOP/scripts/$treesh"
+"$TOP/scripts/$treesh" $treearg
 git -C "$t" show HEAD:tools/testing/selftests/iommu/config >"$suite"
 
 for p in $(ls "$patches"/*.patch | grep -v -- '0000-cover-letter\.patch$'); do
@@ -79,7 +90,7 @@ for p in $(ls "$patches"/*.patch | grep -v -- '0000-cover-letter\.patch$'); do
 	fi
 done
 
-files=$(git -C "$t" diff --name-only base..series -- '*.c' | grep -v '^tools/' || true)
+files=$(git -C "$t" diff --name-only "$from"..series -- '*.c' | grep -v '^tools/' || true)
 warnings() {
 	local f
 	for f in $files; do
@@ -90,9 +101,9 @@ warnings() {
 kern config 2>/dev/null
 grep -qx CONFIG_IOMMUFD_TEST=y "$kobj/.config" || die "$line kernel without CONFIG_IOMMUFD_TEST"
 grep -qx CONFIG_KASAN=y "$kobj/.config" || die "$line kernel without the debug set"
-git -C "$t" checkout -q base
+git -C "$t" checkout -q "$from"
 warnings >"$logs/warnings-base.txt"
-for c in $(git -C "$t" rev-list --reverse base..series); do
+for c in $(git -C "$t" rev-list --reverse "$from"..series); do
 	git -C "$t" checkout -q "$c"
 	subj=$(git -C "$t" log -1 --format=%s "$c")
 	if kern build >"$logs/build.log" 2>&1; then
@@ -106,17 +117,19 @@ done
 # stale response's.
 # That is the base plus every patch that leaves the fix's C files alone
 # (the mock's response log), without the fix and what documents it.
-fix=$(git -C "$t" rev-list --reverse base..series | sed -n 1p)
-code=$(git -C "$t" diff --name-only base "$fix" -- '*.c' '*.h' ':!include/uapi')
-git -C "$t" checkout -q -B nofix base
-for c in $(git -C "$t" rev-list --reverse base..series); do
-	# shellcheck disable=SC2086
-	[ -z "$(git -C "$t" diff --name-only "$c~" "$c" -- $code)" ] || continue
-	git -C "$t" -c user.name="$TREE_IDENT_NAME" -c user.email="$TREE_IDENT_EMAIL" \
-		cherry-pick "$c" >/dev/null 2>&1 || die "$(git -C "$t" log -1 --format=%s "$c") does not apply without the fix"
-done
-kern build >"$logs/build.log" 2>&1 || die "$line without the fix does not build (see $logs/build.log)"
-cp "$kobj/$KIMAGE" "$logs/bzImage-nofix"
+if [ -n "$nofix" ]; then
+	fix=$(git -C "$t" rev-list --reverse base..series | sed -n 1p)
+	code=$(git -C "$t" diff --name-only base "$fix" -- '*.c' '*.h' ':!include/uapi')
+	git -C "$t" checkout -q -B nofix base
+	for c in $(git -C "$t" rev-list --reverse base..series); do
+		# shellcheck disable=SC2086
+		[ -z "$(git -C "$t" diff --name-only "$c~" "$c" -- $code)" ] || continue
+		git -C "$t" -c user.name="$TREE_IDENT_NAME" -c user.email="$TREE_IDENT_EMAIL" \
+			cherry-pick "$c" >/dev/null 2>&1 || die "$(git -C "$t" log -1 --format=%s "$c") does not apply without the fix"
+	done
+	kern build >"$logs/build.log" 2>&1 || die "$line without the fix does not build (see $logs/build.log)"
+	cp "$kobj/$KIMAGE" "$logs/bzImage-nofix"
+fi
 git -C "$t" checkout -q series
 kern build >"$logs/build.log" 2>&1 || die "$line + series does not build (see $logs/build.log)"
 warnings >"$logs/warnings-head.txt"
@@ -144,7 +157,7 @@ install_timeout "$root"
 pack_root "$root" "$root.cpio.gz"
 
 # The mock device needs no VT-d: boot without it.
-for k in "$line" "$line-nofix"; do
+for k in "$line" ${nofix:+"$line-nofix"}; do
 	case $k in
 	*-nofix) image=$logs/bzImage-nofix ;;
 	*) image=$kobj/$KIMAGE ;;

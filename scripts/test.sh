@@ -3,7 +3,8 @@
 # make test: from a fresh machine to a verdict, printing stage timings.
 # Both architectures: x86_64 (q35 + VT-d) first, with the series checks,
 # then arm64 (virt + SMMUv3), with W=1 + sparse on its own build; last the
-# mainline iommufd series (make test-mainline), whose verdict counts too.
+# mainline iommufd series (make test-mainline) and the fault ring RFC on top
+# of it (make test-ring), whose verdicts count too.
 set -uo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -58,12 +59,14 @@ stage a64-noiommu arm env BOOT_VARIANT=noiommu "$S/boot.sh" test
 stage a64-soak arm env BOOT_VARIANT=soak SOAK_SECONDS=8 "$S/boot.sh" test
 # The iommufd fault cookie series for mainline (Linux 7.2): its own checks,
 # debug kernel and kselftests with and without its fix; its verdict counts.
-mainline() {
-	WB_ARCH=x86_64 "$S/test-iommufd.sh" mainline 2>&1 |
-		tee "$BUILD/logs/mainline-verdict.txt"
+iommufd_line() {
+	WB_ARCH=x86_64 "$S/test-iommufd.sh" "$1" 2>&1 |
+		tee "$BUILD/logs/$1-verdict.txt"
 }
-stage mainline mainline
+stage mainline iommufd_line mainline
+# The fault ring RFC on top of it: its checks, debug kernel, kselftests.
+stage ring iommufd_line ring
 printf 'stage timings:\n'; printf '  %s\n' "${timings[@]}"
 printf '  %-10s %4ds\n' total $(($(now) - t_all))
 WB_VERDICT_ARCHES="x86_64 arm64" WB_VERDICT_SOAK="x86_64 arm64" WB_VERDICT_KUNIT_RUN=1 \
-	WB_VERDICT_SERIES=mainline "$S/verdict.py"
+	WB_VERDICT_SERIES="mainline ring" "$S/verdict.py"

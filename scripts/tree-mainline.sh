@@ -4,6 +4,10 @@
 # deterministic base commit, tagged "base", plus patches-mainline/ applied
 # with git am: the cookie fix for mainline's iommufd (make test-mainline).
 #
+# tree-mainline.sh ring: build/linux-7.2-ring, the same plus the fault ring
+# RFC (patches-ring/) on top, the commit under it tagged "prereq"
+# (make test-ring).
+#
 # The package comes from the unstable suite of the mirror the machine's
 # own apt sources name, through a private apt state (lists, cache and
 # sources under build/apt-unstable): the machine's apt configuration is not
@@ -13,6 +17,7 @@ set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
 t=$BUILD/linux-7.2
+[ "${1:-}" != ring ] || t=$BUILD/linux-7.2-ring
 want=$(cat "$TOP/config/base-commit-7.2")
 apt=$BUILD/apt-unstable
 deb=$apt/${MAIN_DEB_PKG}_${MAIN_DEB_VERSION}_all.deb
@@ -50,11 +55,18 @@ if [ "$(git -C "$t" rev-parse -q --verify base 2>/dev/null)" != "$want" ]; then
 fi
 git -C "$t" checkout -q -f -B series base
 # git format-patch -vN names them vN-0001-...; the cover letter is 0000.
-patches=$(ls "$TOP"/patches-mainline/*.patch 2>/dev/null | grep -v -- '-\?0000-cover-letter\.patch$' || true)
-if [ -n "$patches" ]; then
+apply() {
+	local patches
+	patches=$(ls "$TOP/$1"/*.patch 2>/dev/null | grep -v -- '-\?0000-cover-letter\.patch$' || true)
+	[ -n "$patches" ] || return 0
 	# shellcheck disable=SC2086
 	GIT_COMMITTER_NAME="$TREE_IDENT_NAME" GIT_COMMITTER_EMAIL="$TREE_IDENT_EMAIL" \
 		git -C "$t" -c user.name="$TREE_IDENT_NAME" -c user.email="$TREE_IDENT_EMAIL" \
 		am -q --committer-date-is-author-date $patches
+}
+apply patches-mainline
+if [ "${1:-}" = ring ]; then
+	git -C "$t" tag -f prereq >/dev/null
+	apply patches-ring
 fi
 note "${t#"$TOP"/}: base $(git -C "$t" rev-parse --short base) + $(git -C "$t" rev-list --count base..HEAD) patches"

@@ -13,7 +13,7 @@ are those in $WB_VERDICT_ARCHES, else $WB_ARCH (x86_64 by default);
 --soak judges the soak boot alone (make soak). $WB_VERDICT_SERIES names
 other series whose own verdict (build/logs/<name>-verdict.txt, ending in
 "N passed, N failed") counts too: make test adds the mainline iommufd
-series' this way. Prints one line per
+series' and the fault ring RFC's this way. Prints one line per
 result group, a total per architecture, every failure, and last the line
 "N passed, N failed" (a skip counts as a failure). Exits 1 on any failure.
 """
