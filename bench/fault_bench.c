@@ -365,7 +365,7 @@ static void side_setup(void)
 	idev_id = mock.mock_domain.out_idev_id;
 	parent_id = hwpt_alloc(ioas.out_ioas_id, IOMMU_HWPT_ALLOC_NEST_PARENT,
 			       0, false);
-#ifdef IOMMU_FAULT_QUEUE_FLAG_RING
+#ifdef IOMMU_FAULT_RING_MAX_ENTRIES
 	if (ring) {
 		fa.flags = IOMMU_FAULT_QUEUE_FLAG_RING;
 		fa.ring_entries = RING_ENTRIES;
@@ -374,7 +374,7 @@ static void side_setup(void)
 	if (ioctl(ifd, IOMMU_FAULT_QUEUE_ALLOC, &fa))
 		die("IOMMU_FAULT_QUEUE_ALLOC");
 	fault_fd = fa.out_fault_fd;
-#ifdef IOMMU_FAULT_QUEUE_FLAG_RING
+#ifdef IOMMU_FAULT_RING_MAX_ENTRIES
 	if (ring) {
 		ro = mmap(NULL, fa.out_ring_length, PROT_READ, MAP_SHARED,
 			  fault_fd, 0);

@@ -86,7 +86,10 @@ initramfs() {
 		for p in \$(seq 1 $pairs); do
 			if [ \$((p % 2)) = 1 ]; then order="rw ring"; else order="ring rw"; fi
 			for m in \$order; do
-				/bench/fault_bench_iommufd "\$1" all \$m | sed "s/^/pair=\$p /" || exit 1
+				/bench/fault_bench_iommufd "\$1" all \$m >/tmp/ab.out 2>&1
+				rc=\$?
+				sed "s/^/pair=\$p /" /tmp/ab.out
+				[ \$rc = 0 ] || exit 1
 			done
 		done
 		EOF
