@@ -33,8 +33,9 @@ help:
 	@echo '                   failing allocations, a random client, churn (make test'
 	@echo '                   runs them for 8 s each)'
 	@echo 'make bench         page request round trip: this series (6.1, no debug set)'
-	@echo '                   against iommufd'"'"'s fault queue (Debian 6.12, mock device),'
-	@echo '                   alternating boots; table + build/bench/bench.png; and'
+	@echo '                   against iommufd'"'"'s fault queue (7.2, mock device),'
+	@echo '                   alternating boots, and on that 7.2 read()/write()'
+	@echo '                   against the ring RFC; tables + build/bench/bench.png; and'
 	@echo '                   opening, resetting, closing a device against the base'
 	@echo 'make test-6.12     the backport of the mainline series to 6.12 (patches-6.12/,'
 	@echo '                   Debian 6.12): the same checks as make test-mainline'
@@ -102,7 +103,8 @@ run: kernel initramfs
 test:
 	@$(S)/test.sh
 
-# Numbers, not pass/fail: this series against iommufd's fault queue (6.12).
+# Numbers, not pass/fail: this series against iommufd's fault queue (7.2),
+# and there read()/write() against the ring RFC.
 bench: deps ensure-tree
 	@$(S)/bench.sh
 
