@@ -45,7 +45,7 @@ mkdir -p "$bdir"
 mode=${1:-bench}
 # Both sides time with the TSC. Under TCG, 6.1's check of the TSCs of
 # the two vCPUs at boot fails ("Marking TSC unstable due to TSCs
-# unsynchronized") where 6.12's passes: 6.1 then keeps the HPET, and every
+# unsynchronized") where 6.12's and 7.2's pass: 6.1 then keeps the HPET, and every
 # clock_gettime() of the client becomes a system call and an emulated MMIO
 # read, a few microseconds on each timed request of one side only. The
 # vCPUs share the host's clock, so the TSC is as good on both.

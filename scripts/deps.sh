@@ -12,7 +12,8 @@ pkgs=(
 	qemu-system-x86 busybox-static ccache sparse
 	qemu-system-arm gcc-aarch64-linux-gnu libc6-dev-arm64-cross
 )
-# make bench: Debian's 6.12 source and gnuplot, only when asked for.
+# make bench and make test-6.12: Debian's 6.12 source and gnuplot, only when
+# asked for.
 [ "${1:-}" != bench ] || pkgs+=("$BENCH_DEB_PKG=$BENCH_DEB_VERSION" gnuplot-nox)
 # make test-mainline: upstream's iommufd selftest links against libcap.
 [ "${1:-}" != mainline ] || pkgs+=(libcap-dev)

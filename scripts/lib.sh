@@ -160,15 +160,3 @@ export_base() {
 	git -C "$TREE" archive base | tar -C "$t" -x
 	echo "$base" >"$t/.workbench-version"
 }
-
-# build/linux-6.12: Debian's 6.12 source, unpacked once per package version
-# (make bench's comparison kernel, make test-6.12's unpatched one).
-unpack_612() {
-	local t=$BUILD/linux-6.12
-	[ "$(cat "$t/.workbench-version" 2>/dev/null)" != "$BENCH_DEB_VERSION" ] || return 0
-	note "unpacking $BENCH_DEB_TARBALL into ${t#"$TOP"/}"
-	rm -rf "$t" "$BUILD/linux-source-6.12"
-	tar -C "$BUILD" -xf "$BENCH_DEB_TARBALL"
-	mv "$BUILD/linux-source-6.12" "$t"
-	echo "$BENCH_DEB_VERSION" >"$t/.workbench-version"
-}
